@@ -1,0 +1,237 @@
+import type { StreamError } from './errors';
+
+// The public model of @tokenstream/core (see shared/API.md). Names here are a contract: extend, never rename.
+
+export type ProviderName = 'openai' | 'openai-responses' | 'anthropic' | 'gemini' | 'ollama';
+
+export interface StreamOptions {
+  url: string | URL;
+  /** Default: 'POST' when `body` is set, else 'GET'. */
+  method?: string;
+  /** A function is called again on every attempt (fresh tokens on reconnect). */
+  headers?: HeadersInit | (() => HeadersInit | Promise<HeadersInit>);
+  /** Plain object/array -> JSON (content-type set); string/Blob/FormData/URLSearchParams as is. */
+  body?: unknown;
+  fetch?: typeof fetch;
+  /** Default 'auto': chosen from the response content-type. */
+  format?: 'auto' | 'sse' | 'ndjson' | 'text';
+  provider?: 'auto' | ProviderName | 'none' | ProviderAdapter;
+  /** Default: 5 attempts, 500 ms base, 10 s cap, exponential backoff with full jitter. */
+  retry?: false | RetryOptions;
+  /** No byte (comments count) for this long -> drop and reconnect. Default 60 000. */
+  idleTimeoutMs?: number;
+  /** One event/line larger than this -> 'overflow' error, stream closed. Default 8 MiB. */
+  maxEventBytes?: number;
+  /** Subscriber notification batching; default 'frame'. A number is a minimum interval in ms; 0 notifies synchronously. */
+  throttle?: 'frame' | number | 0;
+  signal?: AbortSignal;
+  /** Requests share this pool's concurrency limit; extra ones wait with status 'queued'. */
+  pool?: Pool;
+  /** 'websocket' speaks the mock-server/relay JSON event protocol over a WebSocket at `url` (ws:// or wss://). */
+  transport?: 'http' | 'websocket';
+  /** Injectable WebSocket constructor; default globalThis.WebSocket. */
+  WebSocket?: WebSocketConstructorLike;
+  onEvent?: (e: RawEvent) => void;
+  onDelta?: (d: Delta) => void;
+  onFinish?: (s: StreamSnapshot) => void;
+  onError?: (e: StreamError) => void;
+}
+
+export interface RetryOptions {
+  maxAttempts?: number;
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+}
+
+export interface StreamController {
+  /** Resolves with the final snapshot when the stream ends, however it ends (never rejects). */
+  start(overrides?: Partial<StreamOptions>): Promise<StreamSnapshot>;
+  /** Abort; keeps the partial output; status 'aborted'. */
+  stop(): void;
+  /** Back to the idle snapshot (stops a running stream first). */
+  reset(): void;
+  /** Same object until something changed (safe for useSyncExternalStore). */
+  getSnapshot(): StreamSnapshot;
+  subscribe(listener: () => void): () => void;
+}
+
+export type StreamStatus =
+  | 'idle'
+  | 'queued'
+  | 'connecting'
+  | 'streaming'
+  | 'reconnecting'
+  | 'done'
+  | 'error'
+  | 'aborted';
+
+export type FinishReason =
+  | 'stop'
+  | 'length'
+  | 'tool_calls'
+  | 'content_filter'
+  | 'error'
+  | (string & {})
+  | null;
+
+export interface StreamSnapshot {
+  status: StreamStatus;
+  text: string;
+  reasoning: string;
+  toolCalls: ToolCall[];
+  usage: Usage | null;
+  finishReason: FinishReason;
+  model: string | null;
+  /** Provider response id when the stream names one. */
+  id: string | null;
+  error: StreamError | null;
+  metrics: StreamMetrics;
+  /** 1-based place in the pool's queue while status is 'queued', else null. */
+  queuePosition: number | null;
+}
+
+/** One dispatched SSE event, NDJSON line or text chunk. `event` defaults to 'message'; `id` is the last event id. */
+export interface RawEvent {
+  event: string;
+  data: string;
+  id: string;
+}
+
+export interface ToolCall {
+  id: string;
+  name: string;
+  /** Raw JSON text so far. */
+  arguments: string;
+  /** Best-effort parse of the partial JSON; the final value once complete. */
+  input: unknown;
+  complete: boolean;
+}
+
+export interface Usage {
+  inputTokens: number;
+  outputTokens: number;
+  totalTokens: number;
+  reasoningTokens?: number;
+  cachedInputTokens?: number;
+}
+
+export interface StreamMetrics {
+  ttftMs: number | null;
+  durationMs: number;
+  tokensPerSecond: number | null;
+  deltas: number;
+  bytes: number;
+  reconnects: number;
+}
+
+/** What a provider adapter emits; all fields optional. */
+export interface Delta {
+  text?: string;
+  reasoning?: string;
+  toolCall?: ToolCallDelta;
+  usage?: Partial<Usage>;
+  finishReason?: string;
+  model?: string;
+  id?: string;
+  error?: { message: string; code?: string };
+  /** The provider's terminal signal ([DONE], message_stop, response.completed, ...). */
+  done?: boolean;
+}
+
+export interface ToolCallDelta {
+  /** Position of the call within the turn; deltas with the same index belong to one call. */
+  index: number;
+  id?: string;
+  name?: string;
+  argumentsDelta?: string;
+  /** The call's arguments are final (block stop, or a provider that sends calls whole). */
+  complete?: boolean;
+}
+
+export interface ProviderAdapter {
+  name: string;
+  parse(event: RawEvent): Delta | Delta[] | null;
+}
+
+export type StreamErrorKind = 'http' | 'network' | 'timeout' | 'parse' | 'provider' | 'overflow' | 'aborted';
+
+/** Minimal shape of a WebSocket constructor (browser WebSocket or the `ws` package). */
+export interface WebSocketLike {
+  readonly readyState: number;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+  addEventListener(type: 'open' | 'close' | 'error' | 'message', listener: (ev: WebSocketEventLike) => void): void;
+  removeEventListener(type: 'open' | 'close' | 'error' | 'message', listener: (ev: WebSocketEventLike) => void): void;
+}
+export interface WebSocketEventLike {
+  data?: unknown;
+  code?: number;
+  reason?: string;
+}
+export type WebSocketConstructorLike = new (url: string, protocols?: string | string[]) => WebSocketLike;
+
+/** A concurrency limit shared by the streams and chats given it. */
+export interface Pool {
+  readonly maxConcurrent: number;
+  readonly active: number;
+  readonly queued: number;
+  /**
+   * Waits for a slot (FIFO). `onPosition` reports the 1-based queue position while waiting.
+   * Rejects with the signal's reason if aborted while queued (the entry leaves the queue).
+   * Resolves to a release function; calling it more than once is harmless.
+   */
+  acquire(signal: AbortSignal, onPosition?: (position: number) => void): Promise<() => void>;
+}
+
+// ---- chat ----
+
+export interface ChatTool {
+  description?: string;
+  parameters?: object;
+  execute?(input: unknown, ctx: { signal: AbortSignal; toolCallId: string }): unknown | Promise<unknown>;
+}
+
+export interface ChatOptions extends Omit<StreamOptions, 'body' | 'onEvent' | 'onDelta' | 'onFinish'> {
+  model?: string;
+  messages?: ChatMessage[];
+  tools?: Record<string, ChatTool>;
+  /** Default 5. */
+  maxSteps?: number;
+  /** Default: OpenAI Chat Completions body. */
+  prepareBody?(messages: ChatMessage[], ctx: { tools: object[]; model?: string }): unknown;
+  /** Cache tool results by name + canonical input within a chat. Default true. */
+  cacheToolResults?: boolean;
+  onFinish?(message: ChatMessage): void;
+}
+
+export interface ChatMessage {
+  id: string;
+  role: 'system' | 'user' | 'assistant' | 'tool';
+  text: string;
+  reasoning?: string;
+  toolCalls?: ToolCall[];
+  toolCallId?: string;
+  usage?: Usage | null;
+  finishReason?: FinishReason;
+  status?: StreamStatus;
+  metrics?: StreamMetrics;
+}
+
+export interface ChatSnapshot {
+  messages: ChatMessage[];
+  status: StreamStatus;
+  error: StreamError | null;
+  /** Cumulative over the chat. */
+  usage: Usage | null;
+  queuePosition: number | null;
+}
+
+export interface ChatController {
+  send(content: string, opts?: { editMessageId?: string }): Promise<ChatSnapshot>;
+  stop(): void;
+  regenerate(): Promise<ChatSnapshot>;
+  setMessages(m: ChatMessage[]): void;
+  addToolResult(toolCallId: string, result: unknown): void;
+  getSnapshot(): ChatSnapshot;
+  subscribe(listener: () => void): () => void;
+}
