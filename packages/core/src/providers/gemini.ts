@@ -1,0 +1,108 @@
+import type { Delta, ProviderAdapter, RawEvent, Usage } from '../types';
+import {
+  DeltaBatch,
+  IdentityTracker,
+  type Json,
+  errorDelta,
+  generateCallId,
+  isBlank,
+  isObject,
+  num,
+  parseJsonPayload,
+  str,
+  withTotal,
+} from './shared';
+
+const FINISH_REASONS: Record<string, string> = {
+  STOP: 'stop',
+  MAX_TOKENS: 'length',
+  SAFETY: 'content_filter',
+  RECITATION: 'content_filter',
+  BLOCKLIST: 'content_filter',
+  PROHIBITED_CONTENT: 'content_filter',
+  SPII: 'content_filter',
+  IMAGE_SAFETY: 'content_filter',
+  IMAGE_PROHIBITED_CONTENT: 'content_filter',
+  IMAGE_RECITATION: 'content_filter',
+};
+
+/**
+ * Gemini `streamGenerateContent?alt=sse` (Google AI and Vertex AI). Only candidate 0 is followed.
+ * Function calls arrive whole; each gets a call index in order of appearance and an id.
+ */
+export function createGeminiAdapter(): ProviderAdapter {
+  const identity = new IdentityTracker();
+  let callCount = 0;
+
+  return {
+    name: 'gemini',
+    parse(event: RawEvent): Delta[] {
+      if (isBlank(event.data)) return [];
+      const chunk = parseJsonPayload(event.data, 'gemini', event.event);
+      if (!isObject(chunk)) return [];
+      if (chunk.error !== undefined) return [geminiErrorDelta(chunk.error)];
+
+      const batch = new DeltaBatch();
+      identity.apply(batch.head, chunk.modelVersion, chunk.responseId);
+      const candidates = Array.isArray(chunk.candidates) ? chunk.candidates : [];
+      const candidate = candidates.find((c) => isObject(c) && (c.index === 0 || c.index === undefined));
+      if (isObject(candidate)) {
+        const content = isObject(candidate.content) ? candidate.content : {};
+        const parts = Array.isArray(content.parts) ? content.parts : [];
+        for (const part of parts) {
+          if (!isObject(part)) continue;
+          if (typeof part.text === 'string') {
+            if (part.thought === true) batch.appendReasoning(part.text);
+            else batch.appendText(part.text);
+          }
+          if (isObject(part.functionCall)) {
+            const fn = part.functionCall;
+            batch.toolCall({
+              index: callCount++,
+              id: str(fn.id) || generateCallId(),
+              name: str(fn.name) ?? '',
+              argumentsDelta: JSON.stringify(fn.args ?? {}),
+              complete: true,
+            });
+          }
+        }
+        const finish = str(candidate.finishReason);
+        if (finish && finish !== 'FINISH_REASON_UNSPECIFIED') {
+          const mapped = FINISH_REASONS[finish] ?? finish;
+          // Gemini ends a tool-calling turn with STOP, often in a later chunk than the calls.
+          batch.tail.finishReason = mapped === 'stop' && callCount > 0 ? 'tool_calls' : mapped;
+          batch.tail.done = true;
+        }
+      }
+      const feedback = isObject(chunk.promptFeedback) ? chunk.promptFeedback : {};
+      if (candidates.length === 0 && str(feedback.blockReason)) {
+        // A blocked prompt produces no candidate at all: the stream ends here.
+        batch.tail.finishReason = 'content_filter';
+        batch.tail.done = true;
+      }
+      if (isObject(chunk.usageMetadata)) batch.tail.usage = normalizeGeminiUsage(chunk.usageMetadata);
+      return batch.finish();
+    },
+  };
+}
+
+function geminiErrorDelta(error: unknown): Delta {
+  if (!isObject(error)) return errorDelta(String(error));
+  const code = str(error.status) ?? num(error.code)?.toString();
+  return errorDelta(str(error.message) ?? 'unknown error', code);
+}
+
+export function normalizeGeminiUsage(raw: Json): Partial<Usage> {
+  const usage: Partial<Usage> = {};
+  const prompt = num(raw.promptTokenCount);
+  const toolPrompt = num(raw.toolUsePromptTokenCount);
+  // Tool-use prompt tokens (results of built-in tools fed back) are prompt tokens too; Google's total counts them.
+  if (prompt !== undefined || toolPrompt !== undefined) usage.inputTokens = (prompt ?? 0) + (toolPrompt ?? 0);
+  const cached = num(raw.cachedContentTokenCount);
+  if (cached !== undefined) usage.cachedInputTokens = cached;
+  const candidates = num(raw.candidatesTokenCount);
+  const thoughts = num(raw.thoughtsTokenCount);
+  if (candidates !== undefined || thoughts !== undefined) usage.outputTokens = (candidates ?? 0) + (thoughts ?? 0);
+  if (thoughts !== undefined) usage.reasoningTokens = thoughts;
+  return withTotal(usage, num(raw.totalTokenCount));
+}

@@ -1,0 +1,130 @@
+import type { Delta, ProviderAdapter, RawEvent, Usage } from '../types';
+import {
+  DeltaBatch,
+  IdentityTracker,
+  type Json,
+  errorDelta,
+  isBlank,
+  isObject,
+  num,
+  parseJsonPayload,
+  str,
+  withTotal,
+} from './shared';
+
+const FINISH_REASONS: Record<string, string> = {
+  stop: 'stop',
+  length: 'length',
+  tool_calls: 'tool_calls',
+  function_call: 'tool_calls',
+  content_filter: 'content_filter',
+};
+
+/**
+ * OpenAI Chat Completions and the servers that speak it (Azure OpenAI, DeepSeek, OpenRouter, vLLM, Mistral, xAI...).
+ * Only choice 0 is followed: a snapshot holds one answer.
+ */
+export function createOpenAIChatAdapter(): ProviderAdapter {
+  const identity = new IdentityTracker();
+  const seenCalls = new Set<number>();
+
+  return {
+    name: 'openai',
+    parse(event: RawEvent): Delta[] {
+      const data = event.data;
+      if (isBlank(data)) return [];
+      if (data.trim() === '[DONE]') return [{ done: true }];
+      const chunk = parseJsonPayload(data, 'openai', event.event);
+      if (!isObject(chunk)) return [];
+      const inBand = openAIErrorDelta(chunk);
+      if (inBand) return [inBand];
+
+      const batch = new DeltaBatch();
+      identity.apply(batch.head, chunk.model, chunk.id);
+      const choices = Array.isArray(chunk.choices) ? chunk.choices : [];
+      const choice = choices.find((c) => isObject(c) && (c.index === 0 || c.index === undefined));
+      if (isObject(choice)) {
+        if (isObject(choice.delta)) readChoiceDelta(choice.delta, batch, seenCalls);
+        const finish = str(choice.finish_reason);
+        if (finish) {
+          // Finish means every streamed call's arguments are final.
+          for (const index of seenCalls) batch.toolCall({ index, complete: true });
+          const mapped = FINISH_REASONS[finish] ?? finish;
+          // Some compatible servers end a tool-calling turn with 'stop'.
+          batch.tail.finishReason = mapped === 'stop' && seenCalls.size > 0 ? 'tool_calls' : mapped;
+        }
+      }
+      if (isObject(chunk.usage)) batch.tail.usage = normalizeOpenAIUsage(chunk.usage);
+      return batch.finish();
+    },
+  };
+}
+
+function readChoiceDelta(delta: Json, batch: DeltaBatch, seenCalls: Set<number>): void {
+  if (typeof delta.content === 'string') batch.appendText(delta.content);
+  else if (Array.isArray(delta.content)) readContentParts(delta.content, batch);
+  // DeepSeek and older vLLM send reasoning_content, OpenRouter and newer vLLM send reasoning;
+  // a server sending both repeats the same text, so one of them is used.
+  batch.appendReasoning(str(delta.reasoning_content) || str(delta.reasoning));
+  // A refusal is the visible answer of a refused request; there is no separate field for it.
+  batch.appendText(str(delta.refusal));
+
+  const calls = Array.isArray(delta.tool_calls) ? delta.tool_calls : [];
+  calls.forEach((raw, position) => {
+    if (!isObject(raw)) return;
+    const index = num(raw.index) ?? position;
+    const fn = isObject(raw.function) ? raw.function : {};
+    seenCalls.add(index);
+    const call: { index: number; id?: string; name?: string; argumentsDelta?: string } = { index };
+    const id = str(raw.id);
+    if (id) call.id = id;
+    const name = str(fn.name);
+    if (name) call.name = name;
+    const args = str(fn.arguments);
+    if (args) call.argumentsDelta = args;
+    batch.toolCall(call);
+  });
+  // Legacy `function_call` (pre tool_calls) is one call at index 0.
+  if (isObject(delta.function_call)) {
+    seenCalls.add(0);
+    const name = str(delta.function_call.name);
+    const args = str(delta.function_call.arguments);
+    batch.toolCall({ index: 0, ...(name ? { name } : {}), ...(args ? { argumentsDelta: args } : {}) });
+  }
+}
+
+/** Mistral (magistral) sends content as typed parts: text parts and thinking parts. */
+function readContentParts(parts: unknown[], batch: DeltaBatch): void {
+  for (const part of parts) {
+    if (!isObject(part)) continue;
+    if (part.type === 'text') batch.appendText(str(part.text));
+    else if (part.type === 'thinking' && Array.isArray(part.thinking)) {
+      for (const inner of part.thinking) if (isObject(inner)) batch.appendReasoning(str(inner.text));
+    }
+  }
+}
+
+/** `{"error": {...}}` (OpenAI, OpenRouter, vLLM) or `{"error": "..."}` sent in band. */
+export function openAIErrorDelta(chunk: Json): Delta | null {
+  const error = chunk.error;
+  if (typeof error === 'string') return errorDelta(error);
+  if (!isObject(error)) return null;
+  const message = str(error.message) ?? JSON.stringify(error);
+  const code = str(error.code) ?? (num(error.code)?.toString() || str(error.type));
+  return errorDelta(message, code);
+}
+
+export function normalizeOpenAIUsage(raw: Json): Partial<Usage> {
+  const usage: Partial<Usage> = {};
+  const input = num(raw.prompt_tokens);
+  const output = num(raw.completion_tokens);
+  if (input !== undefined) usage.inputTokens = input;
+  if (output !== undefined) usage.outputTokens = output;
+  const promptDetails = isObject(raw.prompt_tokens_details) ? raw.prompt_tokens_details : {};
+  const cached = num(promptDetails.cached_tokens) ?? num(raw.prompt_cache_hit_tokens);
+  if (cached !== undefined) usage.cachedInputTokens = cached;
+  const completionDetails = isObject(raw.completion_tokens_details) ? raw.completion_tokens_details : {};
+  const reasoning = num(completionDetails.reasoning_tokens);
+  if (reasoning !== undefined) usage.reasoningTokens = reasoning;
+  return withTotal(usage, num(raw.total_tokens));
+}

@@ -1,0 +1,116 @@
+import { StreamError } from '../errors';
+import type { Delta, ToolCallDelta, Usage } from '../types';
+
+/** A JSON object as it came off the wire: every field must be checked before use. */
+export type Json = Record<string, unknown>;
+
+export function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function str(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+export function num(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+}
+
+/** Parses one event's data payload; a malformed payload is a typed 'parse' error naming the provider. */
+export function parseJsonPayload(data: string, provider: string, eventName?: string): unknown {
+  try {
+    return JSON.parse(data);
+  } catch (cause) {
+    const where = eventName && eventName !== 'message' ? ` "${eventName}"` : '';
+    return throwParse(`${provider}: invalid JSON in event${where}`, data, cause);
+  }
+}
+
+function throwParse(message: string, data: string, cause: unknown): never {
+  throw new StreamError('parse', message, { body: data.slice(0, 200), cause });
+}
+
+/** True for payloads that carry nothing (keep-alives some servers send as empty data). */
+export function isBlank(data: string): boolean {
+  return data.trim() === '';
+}
+
+/**
+ * Builds the deltas of one event in a fixed order: content first, then tool calls, then the
+ * finish/usage/terminal fields, so that `done` is always on the last delta.
+ */
+export class DeltaBatch {
+  readonly head: Delta = {};
+  readonly tail: Delta = {};
+  private readonly calls: Delta[] = [];
+
+  appendText(text: string | undefined): void {
+    if (text) this.head.text = (this.head.text ?? '') + text;
+  }
+
+  appendReasoning(text: string | undefined): void {
+    if (text) this.head.reasoning = (this.head.reasoning ?? '') + text;
+  }
+
+  toolCall(call: ToolCallDelta): void {
+    this.calls.push({ toolCall: call });
+  }
+
+  finish(): Delta[] {
+    const hasHead = Object.keys(this.head).length > 0;
+    const hasTail = Object.keys(this.tail).length > 0;
+    if (this.calls.length === 0) {
+      if (!hasHead && !hasTail) return [];
+      return [{ ...this.head, ...this.tail }];
+    }
+    const out: Delta[] = [];
+    if (hasHead) out.push(this.head);
+    out.push(...this.calls);
+    if (hasTail) out.push(this.tail);
+    return out;
+  }
+}
+
+/** Emits `model`/`id` only when they first appear or change, so deltas stay small. */
+export class IdentityTracker {
+  private model: string | undefined;
+  private id: string | undefined;
+
+  apply(delta: Delta, model: unknown, id: unknown): void {
+    const m = str(model);
+    if (m && m !== this.model) {
+      this.model = m;
+      delta.model = m;
+    }
+    const i = str(id);
+    if (i && i !== this.id) {
+      this.id = i;
+      delta.id = i;
+    }
+  }
+}
+
+/** Fills `totalTokens` from the provider's total, else input + output, once both parts are known. */
+export function withTotal(usage: Partial<Usage>, providerTotal: number | undefined): Partial<Usage> {
+  if (providerTotal !== undefined) usage.totalTokens = providerTotal;
+  else if (usage.inputTokens !== undefined && usage.outputTokens !== undefined) {
+    usage.totalTokens = usage.inputTokens + usage.outputTokens;
+  }
+  return usage;
+}
+
+/** An in-band provider error as the engine expects it: error + finishReason 'error' + done. */
+export function errorDelta(message: string, code?: string): Delta {
+  const error: { message: string; code?: string } = { message };
+  if (code) error.code = code;
+  return { error, finishReason: 'error', done: true };
+}
+
+let callCounter = 0;
+
+/** A unique tool call id for providers that send none (Gemini, Ollama). */
+export function generateCallId(): string {
+  callCounter = (callCounter + 1) % 1_000_000;
+  const random = Math.random().toString(36).slice(2, 10);
+  return `call_${Date.now().toString(36)}${callCounter.toString(36)}${random}`;
+}
