@@ -105,6 +105,8 @@ export interface ToolCall {
   /** Best-effort parse of the partial JSON; the final value once complete. */
   input: unknown;
   complete: boolean;
+  /** Set when the call completed with arguments that are not valid JSON (`input` keeps the best-effort value). */
+  parseError?: string;
 }
 
 export interface Usage {

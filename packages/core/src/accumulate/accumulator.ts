@@ -1,0 +1,317 @@
+import type { Delta, FinishReason, ToolCall, ToolCallDelta, Usage } from '../types';
+import { createIncrementalJsonParser, type IncrementalJsonParser } from './partial-json';
+
+// Delta -> the output fields of a snapshot.
+//
+// apply() is O(size of the delta): it only pushes fragments onto arrays and sets flags. read() does the work
+// lazily, once per notification: it joins the fragments that arrived since the previous read (each fragment is
+// joined once), feeds new tool-argument fragments to that call's incremental JSON parser (each character is
+// scanned once over the whole stream), and rebuilds only what changed: an unchanged read() returns the very same
+// object, an unchanged `usage`/`toolCalls` array/ToolCall keeps its identity.
+//
+// Merge rules:
+// - text, reasoning: appended.
+// - id: the first non-empty one (a response keeps its id; some providers repeat it on every chunk).
+//   model: the last non-empty one (routers may name the model that actually answered late in the stream).
+// - usage: field-wise merge of the normalized Partial<Usage> deltas, later values override; null until a usage
+//   delta arrived; missing inputTokens/outputTokens count 0; totalTokens is the provider's total when given,
+//   else input + output; reasoningTokens/cachedInputTokens only when some delta reported them.
+// - finishReason: the last non-empty one; 'stop' becomes 'tool_calls' when the turn has a tool call; an `error`
+//   delta makes it 'error' and that sticks (a later 'stop' does not hide that the turn failed).
+// - tool calls, by ToolCallDelta.index in order of first appearance: the first id given ('' if none), the first
+//   non-empty name, arguments = the concatenated fragments, input = best-effort partial parse. A call completes
+//   when a delta says so or when the turn ends (a delta with finishReason or done; an error does not complete
+//   calls — their arguments were cut off). On completion, input = JSON.parse(arguments) ({} for empty
+//   arguments); invalid JSON keeps the best-effort value and sets `parseError` instead of throwing.
+
+export interface AccumulatedOutput {
+  text: string;
+  reasoning: string;
+  toolCalls: ToolCall[];
+  usage: Usage | null;
+  finishReason: FinishReason;
+  model: string | null;
+  id: string | null;
+}
+
+export interface Accumulator {
+  /** O(size of the delta): fragments are queued, nothing is joined or parsed here. */
+  apply(delta: Delta): void;
+  /** Builds the output lazily; the same object while nothing changed, unchanged parts keep their identity. */
+  read(): AccumulatedOutput;
+  /** Any text, reasoning or tool call was applied. */
+  readonly hasOutput: boolean;
+  /** Deltas that carried text, reasoning or tool-call content. */
+  readonly outputDeltas: number;
+}
+
+/** Text built from fragments: joined lazily, each fragment once. */
+class TextBuffer {
+  private value = '';
+  private readonly pending: string[] = [];
+
+  get hasPending(): boolean {
+    return this.pending.length > 0;
+  }
+  append(fragment: string): void {
+    this.pending.push(fragment);
+  }
+  /** Fragments queued since the last read, for a consumer that must see each one (the JSON parser). */
+  peekPending(): readonly string[] {
+    return this.pending;
+  }
+  read(): string {
+    if (this.pending.length > 0) {
+      // V8 concatenation makes a rope here: the joined prefix is not copied again.
+      this.value += this.pending.length === 1 ? this.pending[0] : this.pending.join('');
+      this.pending.length = 0;
+    }
+    return this.value;
+  }
+}
+
+class ToolCallState {
+  id = '';
+  name = '';
+  readonly args = new TextBuffer();
+  /** Created on the first read of a still-open call; dropped once the call is final. */
+  private parser: IncrementalJsonParser | null = null;
+  /** Characters of `args` already given to the parser. */
+  private fed = 0;
+  complete = false;
+  private final = false;
+  private input: unknown = undefined;
+  private parseError: string | undefined = undefined;
+  /** The last ToolCall handed out; null when something changed since. */
+  private view: ToolCall | null = null;
+
+  apply(delta: ToolCallDelta): void {
+    if (this.id === '' && typeof delta.id === 'string' && delta.id !== '') this.id = delta.id;
+    if (this.name === '' && typeof delta.name === 'string' && delta.name !== '') this.name = delta.name;
+    if (typeof delta.argumentsDelta === 'string' && delta.argumentsDelta !== '') {
+      this.args.append(delta.argumentsDelta);
+      this.final = false; // late fragments after completion are taken in and parsed again
+    }
+    if (delta.complete === true) this.markComplete();
+    this.view = null;
+  }
+
+  markComplete(): void {
+    if (this.complete) return;
+    this.complete = true;
+    this.final = false;
+    this.view = null;
+  }
+
+  get changed(): boolean {
+    return this.view === null;
+  }
+
+  read(): ToolCall {
+    if (this.view !== null) return this.view;
+    if (this.complete) {
+      if (!this.final) this.finalize();
+    } else {
+      const parser = this.ensureParser();
+      for (const fragment of this.args.peekPending()) {
+        parser.push(fragment);
+        this.fed += fragment.length;
+      }
+      this.input = parser.value();
+    }
+    const view: ToolCall = {
+      id: this.id,
+      name: this.name,
+      arguments: this.args.read(),
+      input: this.input,
+      complete: this.complete,
+    };
+    if (this.parseError !== undefined) view.parseError = this.parseError;
+    this.view = view;
+    return view;
+  }
+
+  private ensureParser(): IncrementalJsonParser {
+    if (this.parser === null) {
+      this.parser = createIncrementalJsonParser();
+      this.fed = 0;
+    }
+    return this.parser;
+  }
+
+  /** One JSON.parse of the whole arguments; the incremental parser only serves a best effort for invalid JSON. */
+  private finalize(): void {
+    const text = this.args.read();
+    this.final = true;
+    this.parseError = undefined;
+    if (text.trim() === '') {
+      this.input = {};
+    } else {
+      try {
+        this.input = JSON.parse(text);
+      } catch (error) {
+        const parser = this.ensureParser();
+        if (this.fed < text.length) {
+          parser.push(text.slice(this.fed));
+          this.fed = text.length;
+        }
+        this.input = parser.value();
+        this.parseError = error instanceof Error ? error.message : String(error);
+        return; // keep the parser: late fragments may still arrive and be parsed on from here
+      }
+    }
+    this.parser = null;
+    this.fed = 0;
+  }
+}
+
+const USAGE_FIELDS = ['inputTokens', 'outputTokens', 'totalTokens', 'reasoningTokens', 'cachedInputTokens'] as const;
+
+class AccumulatorImpl implements Accumulator {
+  private readonly text = new TextBuffer();
+  private readonly reasoning = new TextBuffer();
+  private readonly toolCalls: ToolCallState[] = [];
+  private readonly toolCallsByIndex = new Map<number, ToolCallState>();
+  private toolCallsChanged = false;
+  private usageFields: Partial<Usage> | null = null;
+  private usageChanged = false;
+  private rawFinishReason: string | null = null;
+  private errored = false;
+  private model: string | null = null;
+  private id: string | null = null;
+  private deltasWithOutput = 0;
+  private dirty = true;
+  private last: AccumulatedOutput | null = null;
+
+  get hasOutput(): boolean {
+    return this.deltasWithOutput > 0;
+  }
+  get outputDeltas(): number {
+    return this.deltasWithOutput;
+  }
+
+  apply(delta: Delta): void {
+    let carriesOutput = false;
+    if (typeof delta.text === 'string' && delta.text !== '') {
+      this.text.append(delta.text);
+      carriesOutput = true;
+    }
+    if (typeof delta.reasoning === 'string' && delta.reasoning !== '') {
+      this.reasoning.append(delta.reasoning);
+      carriesOutput = true;
+    }
+    if (delta.toolCall) {
+      this.applyToolCall(delta.toolCall);
+      carriesOutput = true;
+    }
+    if (carriesOutput) {
+      this.deltasWithOutput++;
+      this.dirty = true;
+    }
+    if (delta.usage) this.applyUsage(delta.usage);
+    if (typeof delta.model === 'string' && delta.model !== '' && delta.model !== this.model) {
+      this.model = delta.model;
+      this.dirty = true;
+    }
+    if (this.id === null && typeof delta.id === 'string' && delta.id !== '') {
+      this.id = delta.id;
+      this.dirty = true;
+    }
+    if (delta.error && !this.errored) {
+      this.errored = true;
+      this.dirty = true;
+    }
+    const reason = typeof delta.finishReason === 'string' && delta.finishReason !== '' ? delta.finishReason : null;
+    if (reason !== null && reason !== this.rawFinishReason) {
+      this.rawFinishReason = reason;
+      this.dirty = true;
+    }
+    if (reason !== null || delta.done === true) this.completeToolCalls();
+  }
+
+  read(): AccumulatedOutput {
+    if (!this.dirty && this.last !== null) return this.last;
+    const previous = this.last;
+    const toolCalls = this.readToolCalls(previous);
+    const output: AccumulatedOutput = {
+      text: this.text.read(),
+      reasoning: this.reasoning.read(),
+      toolCalls,
+      usage: this.readUsage(previous),
+      finishReason: this.finishReason(toolCalls.length > 0),
+      model: this.model,
+      id: this.id,
+    };
+    this.last = output;
+    this.dirty = false;
+    return output;
+  }
+
+  private applyToolCall(delta: ToolCallDelta): void {
+    const index = typeof delta.index === 'number' ? delta.index : 0;
+    let call = this.toolCallsByIndex.get(index);
+    if (call === undefined) {
+      call = new ToolCallState();
+      this.toolCallsByIndex.set(index, call);
+      this.toolCalls.push(call);
+    }
+    call.apply(delta);
+    this.toolCallsChanged = true;
+  }
+
+  private completeToolCalls(): void {
+    for (const call of this.toolCalls) {
+      if (!call.complete) {
+        call.markComplete();
+        this.toolCallsChanged = true;
+        this.dirty = true;
+      }
+    }
+  }
+
+  private readToolCalls(previous: AccumulatedOutput | null): ToolCall[] {
+    if (previous !== null && !this.toolCallsChanged) return previous.toolCalls;
+    this.toolCallsChanged = false;
+    return this.toolCalls.map((call) => call.read()); // an unchanged call returns its previous ToolCall object
+  }
+
+  private applyUsage(usage: Partial<Usage>): void {
+    const merged: Partial<Usage> = this.usageFields ?? {};
+    let changed = this.usageFields === null;
+    for (const field of USAGE_FIELDS) {
+      const value = usage[field];
+      if (typeof value === 'number' && Number.isFinite(value) && merged[field] !== value) {
+        merged[field] = value;
+        changed = true;
+      }
+    }
+    this.usageFields = merged;
+    if (changed) {
+      this.usageChanged = true;
+      this.dirty = true;
+    }
+  }
+
+  private readUsage(previous: AccumulatedOutput | null): Usage | null {
+    if (previous !== null && !this.usageChanged) return previous.usage;
+    this.usageChanged = false;
+    const fields = this.usageFields;
+    if (fields === null) return null;
+    const inputTokens = fields.inputTokens ?? 0;
+    const outputTokens = fields.outputTokens ?? 0;
+    const usage: Usage = { inputTokens, outputTokens, totalTokens: fields.totalTokens ?? inputTokens + outputTokens };
+    if (fields.reasoningTokens !== undefined) usage.reasoningTokens = fields.reasoningTokens;
+    if (fields.cachedInputTokens !== undefined) usage.cachedInputTokens = fields.cachedInputTokens;
+    return usage;
+  }
+
+  private finishReason(hasToolCalls: boolean): FinishReason {
+    if (this.errored) return 'error';
+    if (this.rawFinishReason === 'stop' && hasToolCalls) return 'tool_calls';
+    return this.rawFinishReason;
+  }
+}
+
+export function createAccumulator(): Accumulator {
+  return new AccumulatorImpl();
+}
