@@ -203,6 +203,8 @@ export interface ChatOptions extends Omit<StreamOptions, 'body' | 'onEvent' | 'o
   prepareBody?(messages: ChatMessage[], ctx: { tools: object[]; model?: string }): unknown;
   /** Cache tool results by name + canonical input within a chat. Default true. */
   cacheToolResults?: boolean;
+  /** Start a tool call as soon as its arguments are complete, while the turn still streams. Default true. */
+  startToolsEarly?: boolean;
   onFinish?(message: ChatMessage): void;
 }
 
@@ -217,6 +219,8 @@ export interface ChatMessage {
   finishReason?: FinishReason;
   status?: StreamStatus;
   metrics?: StreamMetrics;
+  /** Tool messages: the tool's result as returned (`text` holds its JSON). */
+  result?: unknown;
 }
 
 export interface ChatSnapshot {
