@@ -1,0 +1,100 @@
+// Binding plumbing shared by useStream and useChat: no stream logic lives here, only React lifecycle glue.
+
+export interface Latest<T> {
+  current: T;
+}
+
+/**
+ * An options object whose every read returns the value from the latest render, so a controller created once
+ * sees new headers/body/callbacks without being re-created (AI SDK #7819: frozen options from the first render).
+ * `fixed` entries (stable callback wrappers) win over the user's values.
+ */
+export function latestOptionsView<T extends object>(latest: Latest<T>, fixed: Partial<T>): T {
+  const has = (key: PropertyKey) => Reflect.has(fixed, key) || Reflect.has(latest.current, key);
+  const get = (key: PropertyKey): unknown =>
+    Reflect.has(fixed, key) ? Reflect.get(fixed, key) : Reflect.get(latest.current, key);
+  return new Proxy({} as T, {
+    get: (_target, key) => get(key),
+    has: (_target, key) => has(key),
+    ownKeys: () => [...new Set([...Reflect.ownKeys(latest.current), ...Reflect.ownKeys(fixed)])],
+    getOwnPropertyDescriptor: (_target, key) =>
+      has(key) ? { value: get(key), enumerable: true, configurable: true, writable: false } : undefined,
+    set: () => false,
+  });
+}
+
+interface PendingCall {
+  run: () => Promise<unknown>;
+  waiters: Array<{ resolve: (value: unknown) => void; reject: (error: unknown) => void }>;
+}
+
+/**
+ * Ties a controller to a component's mounted state so that React StrictMode's synchronous
+ * mount -> unmount -> mount neither starts a request twice nor stops the one that survives:
+ * - calls that start requests run one microtask later, after React finished the (double) effect pass;
+ *   a call with the same key still pending in this tick is superseded (StrictMode re-running an effect);
+ * - unmounting releases the controller one microtask later unless the component was mounted again.
+ */
+export class MountGate {
+  private mounted = false;
+  private pending = new Map<string, PendingCall>();
+
+  constructor(private readonly release: () => void) {}
+
+  mount(): void {
+    this.mounted = true;
+  }
+
+  unmount(): void {
+    this.mounted = false;
+    queueMicrotask(() => {
+      if (this.mounted) return;
+      this.release();
+    });
+  }
+
+  defer<T>(key: string, run: () => Promise<T>, whenDropped: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const waiter = { resolve: resolve as (value: unknown) => void, reject };
+      const existing = this.pending.get(key);
+      if (existing) {
+        existing.run = run;
+        existing.waiters.push(waiter);
+        return;
+      }
+      const call: PendingCall = { run, waiters: [waiter] };
+      this.pending.set(key, call);
+      queueMicrotask(() => {
+        if (this.pending.get(key) !== call) return; // cancelled; its waiters were answered
+        this.pending.delete(key);
+        if (!this.mounted) return settle(call, Promise.resolve(whenDropped()));
+        settle(call, call.run());
+      });
+    });
+  }
+
+  /** Drops calls not yet run (stop() before a deferred start ran); their promises resolve with `value()`. */
+  cancel(value: () => unknown): void {
+    for (const call of this.pending.values()) settle(call, Promise.resolve(value()));
+    this.pending.clear();
+  }
+}
+
+function settle(call: PendingCall, result: Promise<unknown>): void {
+  result.then(
+    (value) => call.waiters.forEach((w) => w.resolve(value)),
+    (error: unknown) => call.waiters.forEach((w) => w.reject(error)),
+  );
+}
+
+/** Object.is, or the same own keys with Object.is values (plain objects and arrays). */
+export function shallowEqual(a: unknown, b: unknown): boolean {
+  if (Object.is(a, b)) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const keysA = Object.keys(a);
+  if (keysA.length !== Object.keys(b).length) return false;
+  return keysA.every(
+    (key) => Object.prototype.hasOwnProperty.call(b, key) && Object.is((a as never)[key], (b as never)[key]),
+  );
+}

@@ -1,0 +1,90 @@
+import { createChat } from '@tokenstream/core';
+import type { ChatController, ChatMessage, ChatOptions, ChatSnapshot } from '@tokenstream/core';
+import { useEffect, useInsertionEffect, useMemo, useRef } from 'react';
+import { latestOptionsView, MountGate, shallowEqual, type Latest } from './lifecycle';
+import { useSelectedSnapshot, type ExternalStore } from './use-selected';
+
+export interface ChatActions {
+  /** Appends a user message (or replaces `editMessageId` and what follows) and streams the answer. */
+  send(content: string, opts?: { editMessageId?: string }): Promise<ChatSnapshot>;
+  stop(): void;
+  regenerate(): Promise<ChatSnapshot>;
+  setMessages(messages: ChatMessage[]): void;
+  addToolResult(toolCallId: string, result: unknown): void;
+}
+
+export type UseChatResult<T extends object = ChatSnapshot> = T & ChatActions;
+
+interface ChatBinding {
+  controller: ChatController;
+  store: ExternalStore<ChatSnapshot>;
+  idle: ChatSnapshot;
+  gate: MountGate;
+  actions: ChatActions;
+}
+
+function createChatBinding(latest: Latest<ChatOptions>): ChatBinding {
+  // createChat reads its options at every step; the view answers each read from the latest render.
+  const callbacks: Partial<ChatOptions> = {
+    onFinish: (message) => latest.current.onFinish?.(message),
+    onError: (error) => latest.current.onError?.(error),
+  };
+  const controller = createChat(latestOptionsView(latest, callbacks));
+  const gate = new MountGate(() => controller.stop());
+  const current = () => controller.getSnapshot();
+  const actions: ChatActions = {
+    // Only an identical repeat within one tick is dropped: that is StrictMode re-running an effect.
+    send: (content, opts) =>
+      gate.defer(`send:${opts?.editMessageId ?? ''}:${content}`, () => controller.send(content, opts), current),
+    regenerate: () => gate.defer('regenerate', () => controller.regenerate(), current),
+    stop: () => {
+      gate.cancel(current);
+      controller.stop();
+    },
+    setMessages: (messages) => controller.setMessages(messages),
+    addToolResult: (toolCallId, result) => controller.addToolResult(toolCallId, result),
+  };
+  return {
+    controller,
+    store: { subscribe: (listener) => controller.subscribe(listener), getSnapshot: current },
+    idle: current(),
+    gate,
+    actions,
+  };
+}
+
+const identity = <T>(value: T): T => value;
+
+/**
+ * A chat with an LLM: messages, tool loop and status from `createChat`, with `send`, `stop`, `regenerate`,
+ * `setMessages` and `addToolResult`. `select`/`isEqual` work as in `useStream`.
+ * One controller per component instance; options are read from the latest render; unmounting stops the chat.
+ */
+export function useChat(options: ChatOptions): UseChatResult;
+export function useChat<T extends object>(
+  options: ChatOptions,
+  select: (snapshot: ChatSnapshot) => T,
+  isEqual?: (a: T, b: T) => boolean,
+): UseChatResult<T>;
+export function useChat<T extends object>(
+  options: ChatOptions,
+  select: (snapshot: ChatSnapshot) => T = identity as (snapshot: ChatSnapshot) => T,
+  isEqual: (a: T, b: T) => boolean = select === identity ? Object.is : shallowEqual,
+): UseChatResult<T> {
+  const latest = useRef(options);
+  useInsertionEffect(() => {
+    latest.current = options;
+  });
+
+  const bindingRef = useRef<ChatBinding | null>(null);
+  if (bindingRef.current === null) bindingRef.current = createChatBinding(latest);
+  const binding = bindingRef.current;
+
+  useEffect(() => {
+    binding.gate.mount();
+    return () => binding.gate.unmount();
+  }, [binding]);
+
+  const selected = useSelectedSnapshot(binding.store, binding.idle, select, isEqual);
+  return useMemo(() => ({ ...selected, ...binding.actions }), [selected, binding]);
+}

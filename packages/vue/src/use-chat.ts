@@ -1,0 +1,42 @@
+import { createChat } from '@tokenstream/core';
+import type { ChatController, ChatMessage, ChatOptions, ChatSnapshot } from '@tokenstream/core';
+import type { ShallowRef } from 'vue';
+import { mirrorSnapshot, type SnapshotRefs } from './mirror';
+import { latestCallback, reactiveOptionsView, type MaybeReactiveOptions } from './options';
+
+export type UseChatOptions = MaybeReactiveOptions<ChatOptions>;
+
+export type UseChatReturn = SnapshotRefs<ChatSnapshot> & {
+  snapshot: Readonly<ShallowRef<ChatSnapshot>>;
+  /** Appends a user message (or replaces `editMessageId` and what follows) and streams the answer. */
+  send(content: string, opts?: { editMessageId?: string }): Promise<ChatSnapshot>;
+  stop(): void;
+  regenerate(): Promise<ChatSnapshot>;
+  setMessages(messages: ChatMessage[]): void;
+  addToolResult(toolCallId: string, result: unknown): void;
+  controller: ChatController;
+};
+
+/**
+ * A chat with an LLM as readonly refs (`messages`, `status`, `error`, `usage`, ...) plus its actions.
+ * Options may be refs/getters; createChat reads them at every send and every tool step.
+ * Disposing the calling effect scope stops the chat.
+ */
+export function useChat(options: UseChatOptions): UseChatReturn {
+  const callbacks: Partial<ChatOptions> = {
+    onFinish: (message) => latestCallback(options, 'onFinish')?.(message),
+    onError: (error) => latestCallback(options, 'onError')?.(error),
+  };
+  const controller = createChat(reactiveOptionsView(options, callbacks));
+  const { snapshot, refs } = mirrorSnapshot(controller, () => controller.stop());
+  return {
+    ...refs,
+    snapshot,
+    send: (content, opts) => controller.send(content, opts),
+    stop: () => controller.stop(),
+    regenerate: () => controller.regenerate(),
+    setMessages: (messages) => controller.setMessages(messages),
+    addToolResult: (toolCallId, result) => controller.addToolResult(toolCallId, result),
+    controller,
+  };
+}

@@ -1,0 +1,46 @@
+import { createStream } from '@tokenstream/core';
+import type { StreamController, StreamOptions, StreamSnapshot } from '@tokenstream/core';
+import type { ShallowRef } from 'vue';
+import { mirrorSnapshot, type SnapshotRefs } from './mirror';
+import { latestCallback, reactiveOptionsView, type MaybeReactiveOptions } from './options';
+
+export type UseStreamOptions = MaybeReactiveOptions<StreamOptions>;
+
+export type UseStreamReturn = SnapshotRefs<StreamSnapshot> & {
+  /** The whole snapshot, for watching several fields at once. */
+  snapshot: Readonly<ShallowRef<StreamSnapshot>>;
+  /** Starts a stream with the options as they are now (refs/getters read here) plus `overrides`. */
+  start(overrides?: Partial<StreamOptions>): Promise<StreamSnapshot>;
+  /** Aborts; keeps the partial output. */
+  stop(): void;
+  /** Back to the idle snapshot. */
+  reset(): void;
+  /** The core controller, for anything the refs do not cover. */
+  controller: StreamController;
+};
+
+/**
+ * Streams an LLM answer into readonly refs (`text`, `status`, `error`, ... one per snapshot field).
+ * Options may be refs/getters (per field or the whole object); they are read when the stream needs them.
+ * Disposing the calling effect scope (component unmount) stops the stream.
+ */
+export function useStream(options: UseStreamOptions): UseStreamReturn {
+  // Stable wrappers: a running stream calls the callbacks as they are now, not as they were at start.
+  const callbacks: Partial<StreamOptions> = {
+    onEvent: (event) => latestCallback(options, 'onEvent')?.(event),
+    onDelta: (delta) => latestCallback(options, 'onDelta')?.(delta),
+    onFinish: (snapshot) => latestCallback(options, 'onFinish')?.(snapshot),
+    onError: (error) => latestCallback(options, 'onError')?.(error),
+  };
+  const view = reactiveOptionsView(options, callbacks);
+  const controller = createStream(view);
+  const { snapshot, refs } = mirrorSnapshot(controller, () => controller.stop());
+  return {
+    ...refs,
+    snapshot,
+    start: (overrides) => controller.start({ ...view, ...overrides }),
+    stop: () => controller.stop(),
+    reset: () => controller.reset(),
+    controller,
+  };
+}
