@@ -1,0 +1,65 @@
+import { StreamError } from './errors';
+import type { RetryOptions } from './types';
+
+export interface RetryPolicy {
+  maxAttempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 10_000 };
+
+/** A server asking for a longer wait than this gets an error carrying `retryAfterMs` instead of a silent hang. */
+export const MAX_HONOURED_RETRY_AFTER_MS = 120_000;
+
+export function resolveRetryPolicy(retry: false | RetryOptions | undefined): RetryPolicy {
+  if (retry === false) return { ...DEFAULT_RETRY, maxAttempts: 1 };
+  return {
+    maxAttempts: Math.max(1, retry?.maxAttempts ?? DEFAULT_RETRY.maxAttempts),
+    baseDelayMs: Math.max(0, retry?.baseDelayMs ?? DEFAULT_RETRY.baseDelayMs),
+    maxDelayMs: Math.max(0, retry?.maxDelayMs ?? DEFAULT_RETRY.maxDelayMs),
+  };
+}
+
+/** Exponential backoff with full jitter: uniform in [0, min(max, base * 2^(n-1))] before the n-th retry. */
+export function backoffDelay(policy: RetryPolicy, retryNumber: number, random: () => number = Math.random): number {
+  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, retryNumber - 1));
+  return Math.round(random() * ceiling);
+}
+
+const RETRYABLE_STATUS = new Set([408, 425, 429]);
+
+export function isRetryableStatus(status: number): boolean {
+  return RETRYABLE_STATUS.has(status) || status >= 500;
+}
+
+/** Network errors, drops, stalls and 408/425/429/5xx may be retried; everything else ends the stream. */
+export function isRetryable(error: StreamError): boolean {
+  if (error.kind === 'network' || error.kind === 'timeout') return true;
+  return error.kind === 'http' && error.status !== undefined && isRetryableStatus(error.status);
+}
+
+/** `Retry-After` as delay-seconds or an HTTP date; undefined when absent or unreadable. */
+export function parseRetryAfter(value: string | null, nowMs: number = Date.now()): number | undefined {
+  if (!value) return undefined;
+  const trimmed = value.trim();
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
+  const date = Date.parse(trimmed);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
+}
+
+/** Resolves after `ms`, or rejects at once when the signal aborts; the timer never outlives either. */
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}

@@ -1,0 +1,61 @@
+import type { StreamOptions } from '../types';
+
+export const DEFAULT_ACCEPT = 'text/event-stream, application/x-ndjson, application/json;q=0.9, text/plain;q=0.8';
+const ERROR_BODY_LIMIT = 4096;
+
+/** Headers for one attempt, as a plain object with lower-case names (a function is called again every attempt). */
+export async function resolveHeaders(headers: StreamOptions['headers']): Promise<Record<string, string>> {
+  const init = typeof headers === 'function' ? await headers() : headers;
+  const result: Record<string, string> = {};
+  new Headers(init ?? undefined).forEach((value, name) => {
+    result[name] = value;
+  });
+  return result;
+}
+
+/** Plain objects and arrays become JSON; strings, Blobs, FormData, URLSearchParams and buffers go as they are. */
+export function encodeBody(body: unknown): { body: BodyInit | undefined; contentType?: string } {
+  if (body === undefined || body === null) return { body: undefined };
+  if (typeof body === 'string') return { body };
+  if (Array.isArray(body) || isPlainObject(body)) {
+    return { body: JSON.stringify(body), contentType: 'application/json' };
+  }
+  return { body: body as BodyInit };
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * Header values are byte strings: a non-Latin-1 id is sent as its UTF-8 bytes (what EventSource does), instead of
+ * making the request throw.
+ */
+export function toHeaderSafe(value: string): string {
+  if (!/[^\u0000-\u00ff]/.test(value)) return value;
+  let out = '';
+  for (const byte of new TextEncoder().encode(value)) out += String.fromCharCode(byte);
+  return out;
+}
+
+/** The start of an error response's body, for the error; the rest is not read. */
+export async function readErrorBody(response: Response): Promise<string | undefined> {
+  if (!response.body) return undefined;
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  try {
+    while (text.length < ERROR_BODY_LIMIT) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      text += decoder.decode(value, { stream: true });
+    }
+    return text.slice(0, ERROR_BODY_LIMIT);
+  } catch {
+    return text || undefined;
+  } finally {
+    reader.cancel().catch(() => undefined);
+  }
+}
