@@ -1,0 +1,228 @@
+import type { ChatMessage, ToolCall } from '../types';
+
+// Request bodies for the three chat wire formats, built from the chat's provider-neutral history.
+// Each is a pure function of (messages, ctx) so that an app can call it, wrap it, or replace it.
+
+/** A client tool as the chat hands it to `prepareBody` (`ctx.tools`). */
+export interface ChatToolDescriptor {
+  name: string;
+  description?: string;
+  parameters?: object;
+}
+
+export interface PrepareBodyContext {
+  tools: object[];
+  model?: string;
+}
+
+export interface AnthropicBodyContext extends PrepareBodyContext {
+  /** Anthropic requires `max_tokens`; default 4096. */
+  maxTokens?: number;
+}
+
+const EMPTY_OBJECT_SCHEMA = { type: 'object', properties: {} };
+
+/** OpenAI Chat Completions: `{ model, messages, stream: true, stream_options: { include_usage: true }, tools? }`. */
+export function prepareOpenAIChatBody(messages: ChatMessage[], ctx: PrepareBodyContext): Record<string, unknown> {
+  const wireMessages: object[] = [];
+  for (const message of messages) {
+    switch (message.role) {
+      case 'system':
+      case 'user':
+        wireMessages.push({ role: message.role, content: message.text });
+        break;
+      case 'assistant': {
+        const calls = message.toolCalls ?? [];
+        if (calls.length === 0) {
+          if (message.text !== '') wireMessages.push({ role: 'assistant', content: message.text });
+          break;
+        }
+        wireMessages.push({
+          role: 'assistant',
+          content: message.text,
+          tool_calls: calls.map((call) => ({
+            id: call.id,
+            type: 'function',
+            function: { name: call.name, arguments: call.arguments },
+          })),
+        });
+        break;
+      }
+      case 'tool':
+        wireMessages.push({ role: 'tool', tool_call_id: message.toolCallId ?? '', content: message.text });
+        break;
+    }
+  }
+  const body: Record<string, unknown> = {
+    model: ctx.model,
+    messages: wireMessages,
+    stream: true,
+    stream_options: { include_usage: true },
+  };
+  const tools = descriptors(ctx.tools);
+  if (tools.length > 0) {
+    body.tools = tools.map((tool) => ({
+      type: 'function',
+      function: withDefined({ name: tool.name, description: tool.description, parameters: tool.parameters }),
+    }));
+  }
+  return body;
+}
+
+type AnthropicBlock =
+  | { type: 'text'; text: string }
+  | { type: 'tool_use'; id: string; name: string; input: object }
+  | { type: 'tool_result'; tool_use_id: string; content: string };
+
+/**
+ * Anthropic Messages API: system messages go to `system`; tool calls are `tool_use` blocks of the assistant
+ * turn and results are `tool_result` blocks of the next user turn; consecutive same-role turns are merged
+ * because the API expects user and assistant to alternate.
+ */
+export function prepareAnthropicBody(messages: ChatMessage[], ctx: AnthropicBodyContext): Record<string, unknown> {
+  const system: string[] = [];
+  const turns: Array<{ role: 'user' | 'assistant'; blocks: AnthropicBlock[] }> = [];
+  const push = (role: 'user' | 'assistant', blocks: AnthropicBlock[]) => {
+    if (blocks.length === 0) return;
+    const last = turns[turns.length - 1];
+    if (last && last.role === role) last.blocks.push(...blocks);
+    else turns.push({ role, blocks });
+  };
+  for (const message of messages) {
+    switch (message.role) {
+      case 'system':
+        system.push(message.text);
+        break;
+      case 'user':
+        push('user', [{ type: 'text', text: message.text }]);
+        break;
+      case 'assistant': {
+        // The API rejects empty text blocks, so a tool-only turn carries tool_use blocks alone.
+        const blocks: AnthropicBlock[] = message.text !== '' ? [{ type: 'text', text: message.text }] : [];
+        for (const call of message.toolCalls ?? []) {
+          blocks.push({ type: 'tool_use', id: call.id, name: call.name, input: inputObject(call) });
+        }
+        push('assistant', blocks);
+        break;
+      }
+      case 'tool':
+        push('user', [{ type: 'tool_result', tool_use_id: message.toolCallId ?? '', content: message.text }]);
+        break;
+    }
+  }
+  const body: Record<string, unknown> = {
+    model: ctx.model,
+    max_tokens: ctx.maxTokens ?? 4096,
+  };
+  if (system.length > 0) body.system = system.join('\n\n');
+  body.messages = turns.map(({ role, blocks }) => ({
+    role,
+    // A lone text block is sent as a plain string, the API's short form.
+    content: blocks.length === 1 && blocks[0].type === 'text' ? blocks[0].text : blocks,
+  }));
+  const tools = descriptors(ctx.tools);
+  if (tools.length > 0) {
+    body.tools = tools.map((tool) =>
+      withDefined({ name: tool.name, description: tool.description, input_schema: tool.parameters ?? EMPTY_OBJECT_SCHEMA }),
+    );
+  }
+  body.stream = true;
+  return body;
+}
+
+type GeminiPart =
+  | { text: string }
+  | { functionCall: { name: string; args: object } }
+  | { functionResponse: { name: string; response: object } };
+
+/**
+ * Gemini generateContent: `contents` with roles user/model, `functionCall` / `functionResponse` parts,
+ * `tools: [{ functionDeclarations }]`, `systemInstruction`. The model and streaming are chosen by the URL
+ * (`models/<model>:streamGenerateContent?alt=sse`), so the body carries neither.
+ */
+export function prepareGeminiBody(messages: ChatMessage[], ctx: PrepareBodyContext): Record<string, unknown> {
+  const system: Array<{ text: string }> = [];
+  const contents: Array<{ role: 'user' | 'model'; parts: GeminiPart[] }> = [];
+  const callNames = new Map<string, string>();
+  const push = (role: 'user' | 'model', parts: GeminiPart[]) => {
+    if (parts.length === 0) return;
+    const last = contents[contents.length - 1];
+    if (last && last.role === role) last.parts.push(...parts);
+    else contents.push({ role, parts });
+  };
+  for (const message of messages) {
+    switch (message.role) {
+      case 'system':
+        system.push({ text: message.text });
+        break;
+      case 'user':
+        push('user', [{ text: message.text }]);
+        break;
+      case 'assistant': {
+        const parts: GeminiPart[] = message.text !== '' ? [{ text: message.text }] : [];
+        for (const call of message.toolCalls ?? []) {
+          callNames.set(call.id, call.name);
+          parts.push({ functionCall: { name: call.name, args: inputObject(call) } });
+        }
+        push('model', parts);
+        break;
+      }
+      case 'tool': {
+        // A function response names the function, not the call id: take the name from the call it answers.
+        const name = callNames.get(message.toolCallId ?? '') ?? '';
+        push('user', [{ functionResponse: { name, response: responseObject(message.text) } }]);
+        break;
+      }
+    }
+  }
+  const body: Record<string, unknown> = { contents };
+  if (system.length > 0) body.systemInstruction = { parts: system };
+  const tools = descriptors(ctx.tools);
+  if (tools.length > 0) {
+    body.tools = [
+      {
+        functionDeclarations: tools.map((tool) =>
+          withDefined({ name: tool.name, description: tool.description, parameters: tool.parameters }),
+        ),
+      },
+    ];
+  }
+  return body;
+}
+
+function descriptors(tools: object[]): ChatToolDescriptor[] {
+  return tools.filter((tool): tool is ChatToolDescriptor => typeof (tool as ChatToolDescriptor).name === 'string');
+}
+
+/** The call's input as a JSON object: the parsed input, else a parse of the raw arguments, else `{}`. */
+function inputObject(call: ToolCall): object {
+  if (isPlainObject(call.input)) return call.input;
+  try {
+    const parsed: unknown = JSON.parse(call.arguments);
+    if (isPlainObject(parsed)) return parsed;
+  } catch {
+    // Arguments cut short (a stopped turn): the API still needs an object.
+  }
+  return {};
+}
+
+/** Gemini wants an object; a tool message's text is JSON of the result, which may be any value. */
+function responseObject(text: string): object {
+  let value: unknown = text;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    // Plain text result (e.g. history restored with setMessages): wrap it as is.
+  }
+  return isPlainObject(value) ? value : { result: value };
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function withDefined<T extends Record<string, unknown>>(record: T): T {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(record)) if (value !== undefined) out[key] = value;
+  return out as T;
+}
