@@ -6,8 +6,9 @@
 // shared (same identity) by every later value().
 //
 // Cost: push(chunk) is O(chunk). value() is O(1) when nothing changed since the previous value(); otherwise it
-// rebuilds only the open path (the containers not yet closed, each a shallow copy, plus the open string),
-// i.e. O(depth + members of the open containers) — never a re-scan of the text.
+// rebuilds only the open path (the containers not yet closed, each a shallow copy) and joins the fragments of
+// the open string that arrived since the last value() (V8 keeps the already-joined prefix as a rope), i.e.
+// O(depth + members of the open containers + new string fragments) — never a re-scan of the text.
 //
 // Best-effort value of a prefix (every value is a "valid prefix interpretation" of the final document):
 // - an unterminated string is kept as its prefix (a half-received escape or a lone high surrogate waiting for
@@ -18,6 +19,8 @@
 // - an unfinished key, or a key still waiting for its value, is dropped; open objects/arrays are closed.
 // Invalid input does not throw: the parser stops at the first error, `error` describes it, and value() keeps
 // returning the best-effort value of everything before it.
+
+import { isDigit, JsonNumberReader, JsonStringReader } from './json-scalars';
 
 const enum Mode {
   Value, // a value must come (after `:` or `,` in an array, or at the top)
@@ -31,23 +34,6 @@ const enum Mode {
   Literal,
   Done, // the top-level value is complete; only whitespace may follow
   Error,
-}
-
-const enum StringState {
-  Plain,
-  Escape, // after a backslash
-  Unicode, // inside \uXXXX
-}
-
-const enum NumberState {
-  Sign, // after '-': a digit must come
-  Zero, // a leading 0: '.', 'e' or the end
-  Int,
-  Dot, // after '.': a digit must come
-  Frac,
-  Exp, // after 'e': sign or digit
-  ExpSign, // after 'e+'/'e-': a digit must come
-  ExpDigits,
 }
 
 interface ObjectFrame {
@@ -78,23 +64,12 @@ export interface IncrementalJsonParser {
 }
 
 // Null-prototype lookups: a character such as '_' must never find an inherited property.
+// Null-prototype lookups: a character such as '_' must never find an inherited property.
 const LITERALS: Record<string, string | undefined> = Object.assign(Object.create(null), { t: 'true', f: 'false', n: 'null' });
 const LITERAL_VALUES: Record<string, boolean | null> = Object.assign(Object.create(null), { true: true, false: false, null: null });
-const ESCAPES: Record<string, string | undefined> = Object.assign(Object.create(null), {
-  '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t',
-});
 
 function isWhitespace(c: number): boolean {
   return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
-}
-function isDigit(c: number): boolean {
-  return c >= 0x30 && c <= 0x39;
-}
-function isHexDigit(c: number): boolean {
-  return isDigit(c) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66);
-}
-function isHighSurrogate(c: number): boolean {
-  return c >= 0xd800 && c <= 0xdbff;
 }
 
 /** Own data property even for "__proto__" (JSON.parse semantics; plain assignment would set the prototype). */
@@ -114,17 +89,10 @@ class IncrementalJsonParserImpl implements IncrementalJsonParser {
   private errorMessage: string | null = null;
   private position = 0;
 
-  // The open string (a value or a key).
+  // The open string (a value or a key), number or literal.
   private stringIsKey = false;
-  private stringState = StringState.Plain;
-  private stringValue = '';
-  private readonly stringParts: string[] = [];
-  private pendingHighSurrogate = '';
-  private unicodeDigits = '';
-
-  // The open number or literal.
-  private numberState = NumberState.Sign;
-  private readonly numberParts: string[] = [];
+  private readonly string = new JsonStringReader();
+  private readonly number = new JsonNumberReader();
   private literal = '';
   private literalPos = 0;
 
@@ -150,16 +118,12 @@ class IncrementalJsonParserImpl implements IncrementalJsonParser {
         i = this.scanString(chunk, i);
         continue;
       }
-      const c = chunk.charCodeAt(i);
       if (this.mode === Mode.Number) {
-        if (this.stepNumber(c)) {
-          i++;
-          continue;
-        }
-        const start = i;
-        this.finishNumber(start);
-        continue; // the terminating character is examined again in the new mode
+        i = this.number.scan(chunk, i);
+        if (i < n) this.finishNumber(i); // the terminating character is examined again in the new mode
+        continue;
       }
+      const c = chunk.charCodeAt(i);
       if (this.mode === Mode.Literal) {
         if (c !== this.literal.charCodeAt(this.literalPos)) {
           this.fail(i, chunk[i]);
@@ -245,8 +209,7 @@ class IncrementalJsonParserImpl implements IncrementalJsonParser {
     if (c === 0x5b /* [ */) return this.openContainer({ isArray: true, target: [] });
     if (c === 0x2d /* - */ || isDigit(c)) {
       this.mode = Mode.Number;
-      this.numberState = c === 0x2d ? NumberState.Sign : c === 0x30 ? NumberState.Zero : NumberState.Int;
-      this.numberParts.push(char);
+      this.number.start(c);
       return;
     }
     const literal = LITERALS[char];
@@ -295,157 +258,37 @@ class IncrementalJsonParserImpl implements IncrementalJsonParser {
   private startString(isKey: boolean): void {
     this.mode = Mode.String;
     this.stringIsKey = isKey;
-    this.stringState = StringState.Plain;
-    this.stringValue = '';
-    this.stringParts.length = 0;
-    this.pendingHighSurrogate = '';
+    this.string.reset();
     if (!isKey) this.dirty = true; // an open value string is already "" in the best-effort value
   }
 
-  /** Consumes string content from `i`; returns the index after what it consumed. */
   private scanString(chunk: string, start: number): number {
-    const n = chunk.length;
-    let i = start;
-    while (i < n) {
-      if (this.stringState === StringState.Escape) {
-        const char = chunk[i];
-        if (char === 'u') {
-          this.stringState = StringState.Unicode;
-          this.unicodeDigits = '';
-        } else {
-          const decoded = ESCAPES[char];
-          if (decoded === undefined) {
-            this.fail(i, char);
-            return i;
-          }
-          this.appendToString(decoded);
-          this.stringState = StringState.Plain;
-        }
-        i++;
-        continue;
+    const reader = this.string;
+    const i = reader.scan(chunk, start);
+    if (reader.grew && !this.stringIsKey) this.dirty = true;
+    reader.grew = false;
+    if (reader.invalidAt !== -1) {
+      this.fail(reader.invalidAt, chunk[reader.invalidAt]);
+    } else if (reader.closed) {
+      const text = reader.text();
+      reader.reset();
+      if (this.stringIsKey) {
+        (this.stack[this.stack.length - 1] as ObjectFrame).key = text;
+        this.mode = Mode.Colon;
+      } else {
+        this.completeValue(text);
       }
-      if (this.stringState === StringState.Unicode) {
-        const char = chunk[i];
-        if (!isHexDigit(chunk.charCodeAt(i))) {
-          this.fail(i, char);
-          return i;
-        }
-        this.unicodeDigits += char;
-        i++;
-        if (this.unicodeDigits.length === 4) {
-          this.appendToString(String.fromCharCode(parseInt(this.unicodeDigits, 16)));
-          this.stringState = StringState.Plain;
-        }
-        continue;
-      }
-      // Plain run: find the next quote, backslash or (invalid) control character.
-      const runStart = i;
-      let c = 0;
-      while (i < n) {
-        c = chunk.charCodeAt(i);
-        if (c === 0x22 || c === 0x5c || c < 0x20) break;
-        i++;
-      }
-      if (i > runStart) this.appendToString(chunk.slice(runStart, i));
-      if (i === n) break;
-      if (c === 0x5c) {
-        this.stringState = StringState.Escape;
-        i++;
-        continue;
-      }
-      if (c < 0x20) {
-        this.fail(i, chunk[i]);
-        return i;
-      }
-      // Closing quote.
-      i++;
-      this.finishString();
-      return i;
     }
     return i;
   }
 
-  /** Appends decoded text, holding back a trailing high surrogate until its low half arrives (or the string ends). */
-  private appendToString(text: string): void {
-    let s = this.pendingHighSurrogate === '' ? text : this.pendingHighSurrogate + text;
-    this.pendingHighSurrogate = '';
-    if (isHighSurrogate(s.charCodeAt(s.length - 1))) {
-      this.pendingHighSurrogate = s[s.length - 1];
-      s = s.slice(0, -1);
-    }
-    if (s !== '') {
-      this.stringParts.push(s);
-      if (!this.stringIsKey) this.dirty = true;
-    }
-  }
-
-  /** The string so far (parts folded into one string, so each part is joined once). */
-  private openStringValue(): string {
-    if (this.stringParts.length > 0) {
-      this.stringValue += this.stringParts.length === 1 ? this.stringParts[0] : this.stringParts.join('');
-      this.stringParts.length = 0;
-    }
-    return this.stringValue;
-  }
-
-  private finishString(): void {
-    if (this.pendingHighSurrogate !== '') {
-      this.stringParts.push(this.pendingHighSurrogate); // a lone surrogate stays, as JSON.parse keeps it
-      this.pendingHighSurrogate = '';
-    }
-    const text = this.openStringValue();
-    this.stringValue = '';
-    if (this.stringIsKey) {
-      (this.stack[this.stack.length - 1] as ObjectFrame).key = text;
-      this.mode = Mode.Colon;
-    } else {
-      this.completeValue(text);
-    }
-  }
-
-  /** Advances the number state machine; false when `c` cannot continue the number. */
-  private stepNumber(c: number): boolean {
-    const digit = isDigit(c);
-    let next: NumberState | -1 = -1;
-    switch (this.numberState) {
-      case NumberState.Sign:
-        if (digit) next = c === 0x30 ? NumberState.Zero : NumberState.Int;
-        break;
-      case NumberState.Zero:
-      case NumberState.Int:
-        if (digit && this.numberState === NumberState.Int) next = NumberState.Int;
-        else if (c === 0x2e /* . */) next = NumberState.Dot;
-        else if (c === 0x65 || c === 0x45 /* e E */) next = NumberState.Exp;
-        break;
-      case NumberState.Dot:
-      case NumberState.Frac:
-        if (digit) next = NumberState.Frac;
-        else if (this.numberState === NumberState.Frac && (c === 0x65 || c === 0x45)) next = NumberState.Exp;
-        break;
-      case NumberState.Exp:
-        if (digit) next = NumberState.ExpDigits;
-        else if (c === 0x2b || c === 0x2d /* + - */) next = NumberState.ExpSign;
-        break;
-      case NumberState.ExpSign:
-      case NumberState.ExpDigits:
-        if (digit) next = NumberState.ExpDigits;
-        break;
-    }
-    if (next === -1) return false;
-    this.numberState = next;
-    this.numberParts.push(String.fromCharCode(c));
-    return true;
-  }
-
   /** The number ended (a non-number character, or end()); it must be in a final state. */
   private finishNumber(offsetInChunk: number): void {
-    const s = this.numberState;
-    const text = this.numberParts.join('');
-    this.numberParts.length = 0;
-    if (s === NumberState.Zero || s === NumberState.Int || s === NumberState.Frac || s === NumberState.ExpDigits) {
-      this.completeValue(Number(text));
+    const value = this.number.finish();
+    if (value === undefined) {
+      this.stop(`Unterminated number ${JSON.stringify(this.number.text)} at position ${this.position + offsetInChunk}`);
     } else {
-      this.stop(`Unterminated number ${JSON.stringify(text)} at position ${this.position + offsetInChunk}`);
+      this.completeValue(value);
     }
   }
 
@@ -453,7 +296,7 @@ class IncrementalJsonParserImpl implements IncrementalJsonParser {
 
   /** The partial value of whatever is open at the top, or undefined when it contributes nothing yet. */
   private openScalarValue(): unknown {
-    if (this.mode === Mode.String && !this.stringIsKey) return this.openStringValue();
+    if (this.mode === Mode.String && !this.stringIsKey) return this.string.text();
     if (this.mode === Mode.Literal) return LITERAL_VALUES[this.literal];
     return undefined; // numbers, keys, nothing open
   }
