@@ -171,10 +171,11 @@ export function createChat(options: ChatOptions): ChatController {
     }
   }
 
-  function finalizeStep(step: Step, final: StreamSnapshot): void {
+  /** Makes the step's assistant message final (reusing the last streamed object when nothing changed). */
+  function finalizeStep(step: Step, final: StreamSnapshot, status: StreamStatus = final.status): void {
     step.finalized = true;
-    const message =
-      final === step.lastSnapshot && step.lastMessage ? step.lastMessage : assistantMessageFrom(step.messageId, final);
+    const reusable = final === step.lastSnapshot && step.lastMessage?.status === status;
+    const message = reusable && step.lastMessage ? step.lastMessage : assistantMessageFrom(step.messageId, final, status);
     let messages = [...step.prefix, message];
     for (const call of final.toolCalls) {
       if (step.buffered.has(call.id)) messages = withToolResult(messages, toolResultMessage(call, step.buffered.get(call.id)));
@@ -229,15 +230,10 @@ export function createChat(options: ChatOptions): ChatController {
     if (!run) return;
     const step = run.step;
     if (step && !step.finalized) {
-      // Keep what streamed so far as the (aborted) assistant message.
-      step.finalized = true;
+      // Keep what streamed so far as the assistant message: 'aborted', unless the turn had already ended.
       step.stream.stop();
       const partial = step.stream.getSnapshot();
-      state = {
-        ...state,
-        messages: [...step.prefix, assistantMessageFrom(step.messageId, partial, 'aborted')],
-        usage: addUsage(state.usage, partial.usage),
-      };
+      finalizeStep(step, partial, partial.status === 'done' ? 'done' : 'aborted');
     }
     endRun(run, 'aborted', null);
   }

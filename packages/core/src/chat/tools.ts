@@ -51,12 +51,13 @@ export class ToolRunner {
       return Promise.resolve(errorResult(`Invalid tool arguments (not JSON): ${call.parseError}`));
     }
     const execute = tool.execute.bind(tool);
-    const attempt = execution(() => execute(call.input, { signal, toolCallId: call.id }));
-    if (!this.cacheResults) return attempt.then(({ outcome }) => outcome);
+    const start = () => execution(() => execute(call.input, { signal, toolCallId: call.id }));
+    if (!this.cacheResults) return start().then(({ outcome }) => outcome);
 
     const key = `${call.name}\u0000${canonicalJson(call.input)}`;
     const cached = this.cache.get(key);
     if (cached) return cached;
+    const attempt = start();
     const forget = () => {
       if (this.cache.get(key) === outcome) this.cache.delete(key);
     };
