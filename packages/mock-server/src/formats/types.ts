@@ -1,0 +1,43 @@
+import type { MockAnswer } from '../answer';
+
+export type FormatName = 'openai' | 'openai-responses' | 'anthropic' | 'gemini' | 'ollama-chat' | 'ollama-generate' | 'text';
+
+/** How events become bytes: SSE with LF or CRLF line ends (Gemini sends CRLF), NDJSON lines, or raw text. */
+export type Framing = 'sse' | 'sse-crlf' | 'ndjson' | 'text';
+
+/** One wire event before framing: SSE `event:` name (none = default "message") and the data line. */
+export interface WireEvent {
+  event?: string;
+  data: string;
+  /** A generated token (text, reasoning or argument fragment): paced by tokensPerSecond. */
+  token?: boolean;
+}
+
+export interface FormatContext {
+  /** The mock stream id; provider ids (chatcmpl-…, msg_…, resp_…) are derived from it. */
+  streamId: string;
+  model: string;
+  /** Unix seconds when the stream was created. */
+  created: number;
+  /** The request body, for format-specific switches such as `stream_options.include_usage`. */
+  body: unknown;
+}
+
+export interface ErrorBody {
+  contentType: string;
+  body: string;
+}
+
+export interface ProviderFormat {
+  name: FormatName;
+  framing: Framing;
+  contentType: string;
+  defaultModel: string;
+  events(answer: MockAnswer, ctx: FormatContext): Iterable<WireEvent>;
+  /** The provider's in-band error event; null when the format has none (text). */
+  inbandError(ctx: FormatContext): WireEvent | null;
+  /** One event whose JSON is cut off, as a truncating proxy would leave it; null when nothing can be malformed (text). */
+  malformed(ctx: FormatContext): WireEvent | null;
+  /** The non-streaming error response the provider sends for an HTTP status. */
+  errorBody(status: number, message: string): ErrorBody;
+}
