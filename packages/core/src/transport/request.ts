@@ -8,7 +8,7 @@ export async function resolveHeaders(headers: StreamOptions['headers']): Promise
   const init = typeof headers === 'function' ? await headers() : headers;
   const result: Record<string, string> = {};
   new Headers(init ?? undefined).forEach((value, name) => {
-    result[name] = value;
+    result[name.toLowerCase()] = value;
   });
   return result;
 }
@@ -30,11 +30,11 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 }
 
 /**
- * Header values are byte strings: a non-Latin-1 id is sent as its UTF-8 bytes (what EventSource does), instead of
+ * Header values are byte strings: a non-ASCII id is sent as its UTF-8 bytes (what EventSource does), instead of
  * making the request throw.
  */
 export function toHeaderSafe(value: string): string {
-  if (!/[^\u0000-\u00ff]/.test(value)) return value;
+  if (!/[^\u0000-\u007f]/.test(value)) return value;
   let out = '';
   for (const byte of new TextEncoder().encode(value)) out += String.fromCharCode(byte);
   return out;
