@@ -17,6 +17,7 @@ export class SnapshotStore<T> {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private fallbackTimer: ReturnType<typeof setTimeout> | undefined;
   private frame: number | undefined;
+  private scheduled = false;
   throttle: Throttle;
 
   constructor(initial: T, throttle: Throttle = 'frame') {
@@ -37,7 +38,8 @@ export class SnapshotStore<T> {
   invalidate(build: () => T): void {
     this.build = build;
     if (this.throttle === 0) return this.flush();
-    if (this.isScheduled()) return;
+    if (this.scheduled) return;
+    this.scheduled = true;
     const interval = this.throttle === 'frame' ? MIN_FRAME_INTERVAL_MS : this.throttle;
     const wait = Math.max(0, interval - (now() - this.lastFlushAt));
     const raf = this.throttle === 'frame' ? globalThis.requestAnimationFrame : undefined;
@@ -51,7 +53,9 @@ export class SnapshotStore<T> {
     };
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      this.frame = raf(onFrame);
+      const frame = raf(onFrame);
+      // happy-dom runs the callback inside raf(): then there is nothing left to cancel.
+      if (this.scheduled) this.frame = frame;
     }, wait);
     this.fallbackTimer = setTimeout(this.flush, wait + FRAME_FALLBACK_MS);
   }
@@ -68,11 +72,8 @@ export class SnapshotStore<T> {
     this.clearTimers();
   }
 
-  private isScheduled(): boolean {
-    return this.timer !== undefined || this.frame !== undefined || this.fallbackTimer !== undefined;
-  }
-
   private clearTimers(): void {
+    this.scheduled = false;
     if (this.timer !== undefined) clearTimeout(this.timer);
     if (this.fallbackTimer !== undefined) clearTimeout(this.fallbackTimer);
     if (this.frame !== undefined) globalThis.cancelAnimationFrame?.(this.frame);
