@@ -1,0 +1,212 @@
+import { memoryStore } from './memory-store.js';
+import { produceStream, RelayStop } from './producer.js';
+import { encodeEvent, HEARTBEAT, parseResumePoint } from './sse-encode.js';
+import type { Relay, RelayOptions, RelayStats, RelayStore, Upstream } from './types.js';
+
+/** Events read from the store per pull. */
+const BATCH_EVENTS = 64;
+/** Bytes queued per client before the relay stops reading the store for it: the per-client memory bound. */
+const CLIENT_HIGH_WATER_BYTES = 16 * 1024;
+
+const SSE_HEADERS = {
+  'content-type': 'text/event-stream',
+  'cache-control': 'no-cache',
+  'x-accel-buffering': 'no',
+};
+
+function jsonError(status: number, code: string, message: string, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify({ error: { message, type: 'relay_error', code } }), {
+    status,
+    headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers },
+  });
+}
+
+function newStreamId(): string {
+  return globalThis.crypto.randomUUID().replace(/-/g, '');
+}
+
+interface ProducerState {
+  abort: AbortController;
+  /** Clients of this instance attached to the stream (for onClientGone: 'abort'). */
+  attached: number;
+  done: Promise<void>;
+}
+
+interface ClientFeed {
+  bufferedBytes(): number;
+  detach(): void;
+}
+
+/**
+ * The server half of resumable streams: runs each upstream once, stores its events with ids
+ * `<streamId>:<seq>`, and serves any client — the first one, or one reconnecting with `Last-Event-ID`,
+ * on this instance or another sharing the store — from the store, as fast as that client reads.
+ */
+export function createRelay(options: RelayOptions = {}): Relay {
+  const store: RelayStore = options.store ?? memoryStore();
+  const heartbeatMs = options.heartbeatMs ?? 15_000;
+  const ttlMs = options.ttlMs ?? 600_000;
+  const onClientGone = options.onClientGone ?? 'continue';
+  const reportError = options.onError ?? ((error: unknown) => console.error('[@tokenstream/server]', error));
+  const encoder = new TextEncoder();
+  const heartbeatBytes = encoder.encode(HEARTBEAT);
+  const producers = new Map<string, ProducerState>();
+  const clients = new Set<ClientFeed>();
+
+  function startProducer(streamId: string, upstream: Upstream, request: Request): void {
+    const abort = new AbortController();
+    const ttlTimer = setTimeout(() => abort.abort(new RelayStop({
+      message: `Relay TTL of ${ttlMs} ms reached; upstream stopped`, type: 'api_error', code: 'relay_ttl_exceeded',
+    })), ttlMs);
+    const state: ProducerState = { abort, attached: 0, done: Promise.resolve() };
+    producers.set(streamId, state);
+    state.done = produceStream({ streamId, store, ttlMs, upstream, request, signal: abort.signal })
+      .catch((error: unknown) => {
+        abort.abort();
+        reportError(error);
+      })
+      .finally(() => {
+        clearTimeout(ttlTimer);
+        producers.delete(streamId);
+      });
+  }
+
+  function streamToClient(streamId: string, afterSeq: number, request: Request): Response {
+    let cursor = afterSeq;
+    let detached = false;
+    let controllerRef: ReadableStreamDefaultController<Uint8Array> | null = null;
+    const stopWaiting = new AbortController();
+    const producer = producers.get(streamId);
+    if (producer) producer.attached++;
+
+    const detach = (clientGone: boolean) => {
+      if (detached) return;
+      detached = true;
+      stopWaiting.abort();
+      clients.delete(feed);
+      request.signal.removeEventListener('abort', onRequestAbort);
+      if (!producer) return;
+      producer.attached--;
+      if (clientGone && onClientGone === 'abort' && producer.attached === 0) {
+        producer.abort.abort(new RelayStop({ message: 'The client disconnected; upstream aborted (onClientGone: abort)',
+          type: 'api_error', code: 'client_gone' }));
+      }
+    };
+    const onRequestAbort = () => detach(true);
+    const feed: ClientFeed = {
+      bufferedBytes: () => (controllerRef && !detached
+        ? Math.max(0, CLIENT_HIGH_WATER_BYTES - (controllerRef.desiredSize ?? CLIENT_HIGH_WATER_BYTES)) : 0),
+      detach: () => {
+        detach(false);
+        try {
+          controllerRef?.close();
+        } catch {
+          // already closed or errored
+        }
+      },
+    };
+    clients.add(feed);
+    if (request.signal.aborted) detach(true);
+    else request.signal.addEventListener('abort', onRequestAbort, { once: true });
+
+    const finish = (controller: ReadableStreamDefaultController<Uint8Array>) => {
+      detach(false);
+      controller.close();
+    };
+
+    // Pull-driven: the store is read only when the client has taken what was queued, so a slow reader
+    // holds at most CLIENT_HIGH_WATER_BYTES plus one batch here, however fast the upstream is.
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controllerRef = controller;
+      },
+      async pull(controller) {
+        try {
+          for (;;) {
+            if (detached) return;
+            const result = await store.read(streamId, cursor, BATCH_EVENTS);
+            if (detached) return;
+            // Expired under a follower (e.g. its producer's instance died): end the body; the client's
+            // reconnect then gets the 404 that explains it.
+            if (!result) return finish(controller);
+            if (result.nextSeq > cursor + 1) {
+              throw new Error(`Stream ${streamId}: events after ${cursor} were evicted before this client read them`);
+            }
+            if (result.events.length > 0) {
+              cursor = result.events[result.events.length - 1].seq;
+              let text = '';
+              for (const event of result.events) text += encodeEvent(streamId, event);
+              controller.enqueue(encoder.encode(text));
+              if (result.ended) finish(controller);
+              return;
+            }
+            if (result.ended) return finish(controller);
+            const woke = await store.wait(streamId, cursor, heartbeatMs, stopWaiting.signal);
+            if (detached) return;
+            if (!woke) {
+              controller.enqueue(heartbeatBytes);
+              return;
+            }
+          }
+        } catch (error) {
+          if (detached) return;
+          detach(false);
+          controller.error(error);
+          reportError(error);
+        }
+      },
+      cancel() {
+        detach(true);
+      },
+    }, { highWaterMark: CLIENT_HIGH_WATER_BYTES, size: (chunk) => chunk.byteLength });
+
+    return new Response(body, { status: 200, headers: { ...SSE_HEADERS, 'x-tokenstream-stream-id': streamId } });
+  }
+
+  async function handle(request: Request, opts: { upstream: Upstream }): Promise<Response> {
+    const resume = parseResumePoint(request);
+    if (resume === 'invalid') {
+      return jsonError(400, 'invalid_resume_point',
+        'Last-Event-ID (or ?stream=&after=) is not a position this relay handed out; expected <streamId>:<seq>');
+    }
+    if (resume) {
+      const probe = await store.read(resume.streamId, resume.afterSeq, 1);
+      if (!probe) {
+        return jsonError(404, 'stream_not_found', `Stream ${resume.streamId} is unknown or has expired; start a new request`);
+      }
+      if (probe.nextSeq > resume.afterSeq + 1) {
+        return jsonError(410, 'events_evicted',
+          `Stream ${resume.streamId} no longer holds the events after ${resume.afterSeq}; start a new request`);
+      }
+      return streamToClient(resume.streamId, resume.afterSeq, request);
+    }
+    const streamId = newStreamId();
+    if (!(await store.create(streamId, ttlMs))) {
+      return jsonError(503, 'relay_full', 'The relay holds as many streams as it may; retry shortly', { 'retry-after': '1' });
+    }
+    startProducer(streamId, opts.upstream, request);
+    return streamToClient(streamId, 0, request);
+  }
+
+  function stats(): RelayStats {
+    let bufferedBytes = 0;
+    let maxClientBufferedBytes = 0;
+    for (const client of clients) {
+      const bytes = client.bufferedBytes();
+      bufferedBytes += bytes;
+      if (bytes > maxClientBufferedBytes) maxClientBufferedBytes = bytes;
+    }
+    return { upstreams: producers.size, clients: clients.size, bufferedBytes, maxClientBufferedBytes };
+  }
+
+  async function close(): Promise<void> {
+    for (const client of [...clients]) client.detach();
+    const running = [...producers.values()];
+    for (const producer of running) {
+      producer.abort.abort(new RelayStop({ message: 'The relay is shutting down', type: 'api_error', code: 'relay_closed' }));
+    }
+    await Promise.all(running.map((producer) => producer.done));
+  }
+
+  return { handle, stats, close };
+}
