@@ -93,16 +93,15 @@ function geminiErrorDelta(error: unknown): Delta {
 }
 
 export function normalizeGeminiUsage(raw: Json): Partial<Usage> {
-  const usage: Partial<Usage> = {};
-  const prompt = num(raw.promptTokenCount);
-  const toolPrompt = num(raw.toolUsePromptTokenCount);
+  // Gemini's JSON omits zero-valued counters (proto3), so an absent count is a reported 0.
+  const prompt = num(raw.promptTokenCount) ?? 0;
   // Tool-use prompt tokens (results of built-in tools fed back) are prompt tokens too; Google's total counts them.
-  if (prompt !== undefined || toolPrompt !== undefined) usage.inputTokens = (prompt ?? 0) + (toolPrompt ?? 0);
+  const toolPrompt = num(raw.toolUsePromptTokenCount) ?? 0;
+  const candidates = num(raw.candidatesTokenCount) ?? 0;
+  const thoughts = num(raw.thoughtsTokenCount);
+  const usage: Partial<Usage> = { inputTokens: prompt + toolPrompt, outputTokens: candidates + (thoughts ?? 0) };
   const cached = num(raw.cachedContentTokenCount);
   if (cached !== undefined) usage.cachedInputTokens = cached;
-  const candidates = num(raw.candidatesTokenCount);
-  const thoughts = num(raw.thoughtsTokenCount);
-  if (candidates !== undefined || thoughts !== undefined) usage.outputTokens = (candidates ?? 0) + (thoughts ?? 0);
   if (thoughts !== undefined) usage.reasoningTokens = thoughts;
   return withTotal(usage, num(raw.totalTokenCount));
 }
