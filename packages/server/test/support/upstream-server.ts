@@ -87,17 +87,16 @@ function deferred(): { promise: Promise<void>; resolve: () => void } {
   return { promise, resolve };
 }
 
-/** Writes and waits for the socket when it is full, like a real provider behind TCP. */
+/** Resolves once the text reached the socket (so a later destroy() cannot swallow it), or the socket is gone. */
 function write(res: ServerResponse, text: string): Promise<void> {
-  if (text === '' || res.write(text)) return Promise.resolve();
+  if (text === '') return Promise.resolve();
   return new Promise((resolve) => {
     const done = () => {
-      res.off('drain', done);
       res.off('close', done);
       resolve();
     };
-    res.on('drain', done);
     res.on('close', done);
+    res.write(text, done);
   });
 }
 

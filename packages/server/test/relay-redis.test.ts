@@ -1,0 +1,108 @@
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createRelay, redisStore, type Relay, type RelayStore } from '../src/index';
+import { fetchUpstream, serveRelay, startCuttingProxy, type Running } from './support/http';
+import { openAiText, openSse } from './support/sse-client';
+import { startUpstream, type UpstreamServer } from './support/upstream-server';
+
+const TOKENS = Array.from({ length: 40 }, (_, i) => `tok${i} `);
+const TEXT = TOKENS.join('');
+
+let upstream: UpstreamServer;
+const cleanups: (() => Promise<void>)[] = [];
+
+beforeAll(async () => {
+  upstream = await startUpstream();
+});
+afterAll(async () => {
+  await upstream.close();
+});
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  upstream.calls.length = 0;
+});
+
+/** One app instance: its own relay, its own Redis connections, its own port. */
+async function startInstance(options: Parameters<typeof createRelay>[0] = {}): Promise<{ relay: Relay; store: RelayStore; server: Running }> {
+  const store = redisStore({ url: inject('redisUrl'), keyPrefix: 'test:relay:' });
+  const relay = createRelay({ store, ...options });
+  const server = await serveRelay(relay, fetchUpstream(upstream.url));
+  cleanups.push(async () => {
+    await relay.close();
+    await server.close();
+    await store.close();
+  });
+  return { relay, store, server };
+}
+
+describe('relay with redisStore across two instances', () => {
+  it('starts on A, the connection is cut, resumes on B: exact text, one upstream call', async () => {
+    upstream.set({ tokens: TOKENS, holdAfter: 25 });
+    const a = await startInstance();
+    const b = await startInstance();
+    const proxyToA = await startCuttingProxy(a.server.url, 1500);
+    cleanups.push(() => proxyToA.close());
+
+    const first = await openSse(proxyToA.url, { body: JSON.stringify({ prompt: 'hi' }) });
+    const before: Awaited<ReturnType<typeof first.rest>> = [];
+    await expect((async () => {
+      for (let item = await first.next(); item; item = await first.next()) if (item.kind === 'event') before.push(item);
+    })()).rejects.toThrow(); // the proxy cut the connection mid-stream
+    expect(proxyToA.cuts).toBe(1);
+    expect(before.length).toBeGreaterThan(0);
+    expect(before.length).toBeLessThan(TOKENS.length);
+
+    const resumed = await openSse(b.server.url, { headers: { 'last-event-id': before[before.length - 1].id } });
+    upstream.release(); // B follows the live stream that A keeps producing
+    const after = await resumed.rest();
+
+    expect(openAiText([...before, ...after])).toBe(TEXT);
+    expect(after[after.length - 1].data).toBe('[DONE]');
+    expect(upstream.calls).toHaveLength(1);
+    expect(a.relay.stats().upstreams + b.relay.stats().upstreams).toBe(0);
+  });
+
+  it('client gone on A: A keeps consuming, B replays the whole stream from GET ?stream=&after=0', async () => {
+    upstream.set({ tokens: TOKENS, holdAfter: 3 });
+    const a = await startInstance();
+    const b = await startInstance();
+    const first = await openSse(a.server.url);
+    const [head] = await first.events(1);
+    first.cut();
+    upstream.release();
+    expect(await upstream.calls[0].outcome).toBe('complete');
+
+    const url = new URL(b.server.url);
+    url.searchParams.set('stream', head.id.split(':')[0]);
+    const replay = await openSse(url.href, { method: 'GET', body: null });
+    expect(openAiText(await replay.rest())).toBe(TEXT);
+    expect(upstream.calls).toHaveLength(1);
+  });
+
+  it('B answers 404 once the stream expired in Redis', async () => {
+    upstream.set({ tokens: ['short'] });
+    const a = await startInstance({ ttlMs: 200 });
+    const b = await startInstance();
+    const client = await openSse(a.server.url);
+    const events = await client.rest();
+    const lastId = events[events.length - 1].id;
+    await expect.poll(async () => {
+      const res = await fetch(b.server.url, { method: 'POST', headers: { 'last-event-id': lastId }, body: '{}' });
+      await res.body?.cancel();
+      return res.status;
+    }, { timeout: 3000, interval: 25 }).toBe(404);
+    expect(upstream.calls).toHaveLength(1);
+  });
+
+  it("onClientGone 'abort' with Redis: the upstream stops and B reports client_gone in-band", async () => {
+    upstream.set({ tokens: TOKENS, holdAfter: 2 });
+    const a = await startInstance({ onClientGone: 'abort' });
+    const b = await startInstance();
+    const first = await openSse(a.server.url);
+    const before = await first.events(3);
+    first.cut();
+    expect(await upstream.calls[0].outcome).toBe('aborted-by-client');
+    const resumed = await openSse(b.server.url, { headers: { 'last-event-id': before[2].id } });
+    const after = await resumed.rest();
+    expect(JSON.parse(after[after.length - 1].data)).toMatchObject({ error: { code: 'client_gone' } });
+  });
+});

@@ -1,0 +1,135 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createRelay, memoryStore, type Relay, type Upstream } from '../src/index';
+import { fetchUpstream, serveRelay, type Running } from './support/http';
+import { openAiText, openSse } from './support/sse-client';
+import { startUpstream, type UpstreamServer } from './support/upstream-server';
+
+let upstream: UpstreamServer;
+let relay: Relay;
+let server: Running;
+
+beforeAll(async () => {
+  upstream = await startUpstream();
+});
+afterAll(async () => {
+  await upstream.close();
+});
+afterEach(async () => {
+  await relay?.close();
+  await server?.close();
+  upstream.calls.length = 0;
+});
+
+async function startRelay(call: Upstream = fetchUpstream(upstream.url)) {
+  relay = createRelay({ store: memoryStore() });
+  server = await serveRelay(relay, call);
+}
+
+async function allEvents(init: RequestInit = {}) {
+  const client = await openSse(server.url, init);
+  expect(client.response.status).toBe(200);
+  return client.rest();
+}
+
+describe('upstream failures become the provider\'s in-band error event', () => {
+  it('429 with an OpenAI error body keeps its message, type and code, and never the key', async () => {
+    upstream.set({ status: 429, errorBody: JSON.stringify({ error: {
+      message: 'Rate limit reached for gpt-test (key sk-test-0123456789abcdef).', type: 'requests', param: null,
+      code: 'rate_limit_exceeded' } }) });
+    await startRelay();
+    const events = await allEvents();
+    expect(events).toHaveLength(1);
+    expect(events[0].event).toBe('');
+    const { error } = JSON.parse(events[0].data) as { error: Record<string, unknown> };
+    expect(error).toMatchObject({ type: 'requests', code: 'rate_limit_exceeded' });
+    expect(error.message).toContain('Upstream HTTP 429: Rate limit reached');
+    expect(events[0].data).not.toContain('sk-test-0123456789abcdef');
+  });
+
+  it('500 with a non-JSON body gets a synthesized OpenAI error', async () => {
+    upstream.set({ status: 500, errorBody: '<html>Internal Server Error</html>' });
+    await startRelay();
+    const [event] = await allEvents();
+    expect(JSON.parse(event.data)).toEqual({ error: { message: 'Upstream HTTP 500: <html>Internal Server Error</html>',
+      type: 'server_error', param: null, code: 'http_500' } });
+  });
+
+  it('an Anthropic error body (529 overloaded) becomes Anthropic\'s `event: error`', async () => {
+    upstream.set({ status: 529, errorBody: JSON.stringify({ type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } }) });
+    await startRelay();
+    const [event] = await allEvents();
+    expect(event.event).toBe('error');
+    expect(JSON.parse(event.data)).toEqual({ type: 'error', error: { type: 'overloaded_error', message: 'Upstream HTTP 529: Overloaded' } });
+  });
+
+  it('a mid-stream upstream drop keeps what arrived and ends with an in-band error', async () => {
+    upstream.set({ tokens: ['a', 'b', 'c', 'd', 'e'], dropAfter: 3 });
+    await startRelay();
+    const events = await allEvents();
+    const last = events[events.length - 1];
+    expect(openAiText(events.slice(0, -1))).toBe('abc');
+    expect(JSON.parse(last.data)).toMatchObject({ error: { code: 'upstream_dropped', type: 'api_error' } });
+    expect(upstream.calls).toHaveLength(1);
+  });
+
+  it('a mid-stream drop of an Anthropic stream ends with `event: error`', async () => {
+    upstream.set({ format: 'anthropic', tokens: ['x', 'y', 'z'], dropAfter: 2 });
+    await startRelay();
+    const events = await allEvents();
+    expect(events.map((e) => e.event)).toEqual(['message_start', 'content_block_start', 'content_block_delta',
+      'content_block_delta', 'error']);
+    expect(JSON.parse(events[4].data)).toMatchObject({ type: 'error', error: { type: 'api_error' } });
+  });
+
+  it('a network failure before any response becomes an error event', async () => {
+    await startRelay(async (signal) => fetch('http://127.0.0.1:1/unreachable', { signal }));
+    const [event] = await allEvents();
+    expect(JSON.parse(event.data)).toMatchObject({ error: { code: 'upstream_network_error' } });
+  });
+
+  it('a 200 that is not a stream (an HTML page) is an error, not an empty answer', async () => {
+    await startRelay(async () => new Response('<html>login</html>', { headers: { 'content-type': 'text/html' } }));
+    const [event] = await allEvents();
+    expect(JSON.parse(event.data)).toMatchObject({ error: { code: 'upstream_not_a_stream' } });
+  });
+
+  it('an OpenAI stream that ends cleanly without [DONE] is reported as a drop', async () => {
+    await startRelay(async () => new Response(
+      'data: {"object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"hi"}}]}\n\n',
+      { headers: { 'content-type': 'text/event-stream' } }));
+    const events = await allEvents();
+    expect(events).toHaveLength(2);
+    expect(JSON.parse(events[1].data)).toMatchObject({ error: { code: 'upstream_dropped' } });
+  });
+});
+
+describe('upstream formats', () => {
+  it('NDJSON (Ollama): every line becomes one event\'s data, unchanged', async () => {
+    upstream.set({ format: 'ollama', tokens: ['Hel', 'lo'] });
+    await startRelay();
+    const events = await allEvents();
+    expect(events).toHaveLength(3);
+    expect(events.map((e) => JSON.parse(e.data).message.content)).toEqual(['Hel', 'lo', '']);
+    expect(JSON.parse(events[2].data)).toMatchObject({ done: true, done_reason: 'stop' });
+    expect(events.every((e) => e.event === '')).toBe(true);
+  });
+
+  it('text/plain: every chunk becomes one event; line breaks survive as multi-line data', async () => {
+    upstream.set({ format: 'text', tokens: ['one ', 'two\nthree'] });
+    await startRelay();
+    const events = await allEvents();
+    expect(events.map((e) => e.data).join('')).toBe('one two\nthree');
+  });
+
+  it('SSE event names, [DONE] and multi-line data pass through; upstream ids and comments do not', async () => {
+    await startRelay(async () => new Response(
+      ': upstream comment\nid: up-1\nevent: custom\ndata: line1\ndata: line2\n\nretry: 10\ndata: [DONE]\n\n',
+      { headers: { 'content-type': 'text/event-stream' } }));
+    const events = await allEvents();
+    expect(events.map(({ event, data }) => ({ event, data }))).toEqual([
+      { event: 'custom', data: 'line1\nline2' },
+      { event: '', data: '[DONE]' },
+    ]);
+    expect(events.every((e) => /^[A-Za-z0-9_-]+:\d+$/.test(e.id))).toBe(true);
+  });
+});
