@@ -33,7 +33,8 @@ interface PendingCall {
  * mount -> unmount -> mount neither starts a request twice nor stops the one that survives:
  * - calls that start requests run one microtask later, after React finished the (double) effect pass;
  *   a call with the same key still pending in this tick is superseded (StrictMode re-running an effect);
- * - unmounting releases the controller one microtask later unless the component was mounted again.
+ * - unmounting releases the controller one microtask later unless the component was mounted again
+ *   (StrictMode, Fast Refresh re-running effects): a stream already running survives a simulated unmount.
  */
 export class MountGate {
   private mounted = false;

@@ -1,6 +1,7 @@
 import { createChat } from '@tokenstream/core';
 import type { ChatController, ChatMessage, ChatOptions, ChatSnapshot } from '@tokenstream/core';
 import { useEffect, useInsertionEffect, useMemo, useRef } from 'react';
+import { liveChatCallbacks } from './chat-options';
 import { latestOptionsView, MountGate, shallowEqual, type Latest } from './lifecycle';
 import { useSelectedSnapshot, type ExternalStore } from './use-selected';
 
@@ -24,12 +25,9 @@ interface ChatBinding {
 }
 
 function createChatBinding(latest: Latest<ChatOptions>): ChatBinding {
-  // createChat reads its options at every step; the view answers each read from the latest render.
-  const callbacks: Partial<ChatOptions> = {
-    onFinish: (message) => latest.current.onFinish?.(message),
-    onError: (error) => latest.current.onError?.(error),
-  };
-  const controller = createChat(latestOptionsView(latest, callbacks));
+  // Every read of an option answers from the latest render; function-valued ones are wrapped because
+  // createChat copies them when it is created.
+  const controller = createChat(latestOptionsView(latest, liveChatCallbacks(() => latest.current)));
   const gate = new MountGate(() => controller.stop());
   const current = () => controller.getSnapshot();
   const actions: ChatActions = {

@@ -117,6 +117,9 @@ export const openai = {
   usage: (prompt = 12, completion = 34) =>
     `data: ${JSON.stringify({ ...base, choices: [], usage: { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion } })}\n\n`,
   done: () => 'data: [DONE]\n\n',
+  toolCallStart: (id: string, name: string, index = 0) =>
+    chunkEvent({ tool_calls: [{ index, id, type: 'function', function: { name, arguments: '' } }] }),
+  toolCallArguments: (fragment: string, index = 0) => chunkEvent({ tool_calls: [{ index, function: { arguments: fragment } }] }),
   /** A whole answer: role, one event per token, finish, usage, [DONE]. */
   answer(tokens: string[]): string {
     return this.role() + tokens.map((t) => this.text(t)).join('') + this.finish() + this.usage() + this.done();
