@@ -85,15 +85,28 @@ class ToolCallState {
   /** The last ToolCall handed out; null when something changed since. */
   private view: ToolCall | null = null;
 
-  apply(delta: ToolCallDelta): void {
-    if (this.id === '' && typeof delta.id === 'string' && delta.id !== '') this.id = delta.id;
-    if (this.name === '' && typeof delta.name === 'string' && delta.name !== '') this.name = delta.name;
+  /** Returns whether the call changed. */
+  apply(delta: ToolCallDelta): boolean {
+    let changed = false;
+    if (this.id === '' && typeof delta.id === 'string' && delta.id !== '') {
+      this.id = delta.id;
+      changed = true;
+    }
+    if (this.name === '' && typeof delta.name === 'string' && delta.name !== '') {
+      this.name = delta.name;
+      changed = true;
+    }
     if (typeof delta.argumentsDelta === 'string' && delta.argumentsDelta !== '') {
       this.args.append(delta.argumentsDelta);
       this.final = false; // late fragments after completion are taken in and parsed again
+      changed = true;
     }
-    if (delta.complete === true) this.markComplete();
-    this.view = null;
+    if (delta.complete === true && !this.complete) {
+      this.markComplete();
+      changed = true;
+    }
+    if (changed) this.view = null;
+    return changed;
   }
 
   markComplete(): void {
@@ -101,10 +114,6 @@ class ToolCallState {
     this.complete = true;
     this.final = false;
     this.view = null;
-  }
-
-  get changed(): boolean {
-    return this.view === null;
   }
 
   read(): ToolCall {
@@ -200,14 +209,12 @@ class AccumulatorImpl implements Accumulator {
       this.reasoning.append(delta.reasoning);
       carriesOutput = true;
     }
+    if (carriesOutput) this.dirty = true;
     if (delta.toolCall) {
-      this.applyToolCall(delta.toolCall);
+      if (this.applyToolCall(delta.toolCall)) this.dirty = true;
       carriesOutput = true;
     }
-    if (carriesOutput) {
-      this.deltasWithOutput++;
-      this.dirty = true;
-    }
+    if (carriesOutput) this.deltasWithOutput++;
     if (delta.usage) this.applyUsage(delta.usage);
     if (typeof delta.model === 'string' && delta.model !== '' && delta.model !== this.model) {
       this.model = delta.model;
@@ -247,16 +254,20 @@ class AccumulatorImpl implements Accumulator {
     return output;
   }
 
-  private applyToolCall(delta: ToolCallDelta): void {
+  /** Returns whether the tool calls changed (a new call, or new content for one). */
+  private applyToolCall(delta: ToolCallDelta): boolean {
     const index = typeof delta.index === 'number' ? delta.index : 0;
     let call = this.toolCallsByIndex.get(index);
+    let changed = false;
     if (call === undefined) {
       call = new ToolCallState();
       this.toolCallsByIndex.set(index, call);
       this.toolCalls.push(call);
+      changed = true;
     }
-    call.apply(delta);
-    this.toolCallsChanged = true;
+    if (call.apply(delta)) changed = true;
+    if (changed) this.toolCallsChanged = true;
+    return changed;
   }
 
   private completeToolCalls(): void {

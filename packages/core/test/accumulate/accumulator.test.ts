@@ -272,3 +272,18 @@ describe('accumulator: identity of read()', () => {
     expect(first).toEqual(copy);
   });
 });
+
+describe('accumulator: deltas that change nothing', () => {
+  it('keep read() identical, though they still count as output deltas', () => {
+    const acc = accumulate([
+      { toolCall: { index: 0, id: 'a', name: 'f', argumentsDelta: '{"x":1}' } },
+      { toolCall: { index: 1, id: 'b', name: 'g', argumentsDelta: '{}', complete: true } },
+    ]);
+    const first = acc.read();
+    acc.apply({ toolCall: { index: 0, id: 'other', name: 'f' } }); // id and name are already set
+    acc.apply({ toolCall: { index: 1, complete: true } }); // already complete
+    acc.apply({ toolCall: { index: 0, argumentsDelta: '' } });
+    expect(acc.read()).toBe(first);
+    expect(acc.outputDeltas).toBe(5);
+  });
+});
