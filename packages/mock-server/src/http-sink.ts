@@ -29,6 +29,8 @@ export class HttpEventSink implements EventSink {
   private isClosed = false;
   private chain: Promise<unknown> = Promise.resolve();
   private lastWriteAt = Date.now();
+  /** Settles when the latest write was handed to the socket. */
+  private lastFlushed: Promise<void> = Promise.resolve();
   private heartbeat: ReturnType<typeof setInterval> | null = null;
   private readonly closedController = new AbortController();
 
@@ -78,10 +80,11 @@ export class HttpEventSink implements EventSink {
     });
   }
 
+  /** Destroys the socket once the bytes already written reached it, so a drop cuts exactly where it says. */
   drop(): void {
     if (this.isClosed) return;
     this.markClosed();
-    this.res.destroy();
+    void this.lastFlushed.then(() => this.res.destroy());
   }
 
   private markClosed(): void {
@@ -123,13 +126,18 @@ export class HttpEventSink implements EventSink {
   private writeChunk(chunk: Buffer, flushed: boolean): Promise<void> {
     if (this.isClosed || chunk.length === 0) return Promise.resolve();
     this.bytesWritten += chunk.length;
+    let onFlushed!: () => void;
+    this.lastFlushed = new Promise<void>((resolve) => (onFlushed = resolve));
     return new Promise((resolve) => {
       const done = () => {
         this.res.off('drain', done);
         this.res.off('close', done);
         resolve();
       };
-      const ok = this.res.write(chunk, flushed ? done : undefined);
+      const ok = this.res.write(chunk, () => {
+        onFlushed();
+        if (flushed) done();
+      });
       if (flushed) {
         this.res.once('close', done);
         return;
