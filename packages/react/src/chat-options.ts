@@ -6,6 +6,7 @@ import type { ChatOptions, ChatTool } from '@tokenstream/core';
  * createChat copies its options when it is created (the stream options, tools, prepareBody), so without these
  * a chat created on the first render would keep the first render's headers, tool closures and body builder.
  * Plain values it copies (url, method, retry, maxSteps, the set of tool names) stay as they were at creation.
+ * (Same as @tokenstream/vue's; it can go once createChat reads its options at each step.)
  */
 export function liveChatCallbacks(read: () => ChatOptions): Partial<ChatOptions> {
   const initial = read();

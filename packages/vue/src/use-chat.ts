@@ -2,7 +2,8 @@ import { createChat } from '@tokenstream/core';
 import type { ChatController, ChatMessage, ChatOptions, ChatSnapshot } from '@tokenstream/core';
 import type { ShallowRef } from 'vue';
 import { mirrorSnapshot, type SnapshotRefs } from './mirror';
-import { latestCallback, reactiveOptionsView, type MaybeReactiveOptions } from './options';
+import { liveChatCallbacks } from './chat-options';
+import { reactiveOptionsView, resolveOptions, type MaybeReactiveOptions } from './options';
 
 export type UseChatOptions = MaybeReactiveOptions<ChatOptions>;
 
@@ -23,11 +24,8 @@ export type UseChatReturn = SnapshotRefs<ChatSnapshot> & {
  * Disposing the calling effect scope stops the chat.
  */
 export function useChat(options: UseChatOptions): UseChatReturn {
-  const callbacks: Partial<ChatOptions> = {
-    onFinish: (message) => latestCallback(options, 'onFinish')?.(message),
-    onError: (error) => latestCallback(options, 'onError')?.(error),
-  };
-  const controller = createChat(reactiveOptionsView(options, callbacks));
+  // Function-valued options are wrapped because createChat copies them when it is created.
+  const controller = createChat(reactiveOptionsView(options, liveChatCallbacks(() => resolveOptions(options))));
   const { snapshot, refs } = mirrorSnapshot(controller, () => controller.stop());
   return {
     ...refs,
