@@ -19,7 +19,10 @@ it('a tab going hidden and visible again neither aborts nor re-sends the request
   let release!: () => void;
   const held = new Promise<void>((resolve) => (release = resolve));
   const { fetch, requests } = scriptedFetch((r) =>
-    streamResponse({ chunks: [bytes(openAIChatStream(['a'])), bytes('')], before: (i) => (i === 1 ? held : undefined) }, { signal: r.signal }),
+    streamResponse(
+      { chunks: [bytes(openAIChatStream(['a']).replace('data: [DONE]\n\n', '')), bytes('data: [DONE]\n\n')], before: (i) => (i === 1 ? held : undefined) },
+      { signal: r.signal },
+    ),
   );
   const done = createStream({ url: 'http://t', fetch }).start();
   await new Promise((resolve) => setTimeout(resolve, 10));
