@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { createGeminiAdapter } from '../../src/providers';
+import { ev, joined, parseAll, toolDeltas } from './helpers';
+
+const chunk = (parts: object[], extra: object = {}) => ({
+  candidates: [{ content: { parts, role: 'model' }, index: 0, ...extra }],
+  modelVersion: 'gemini-2.5-flash',
+  responseId: 'resp-1',
+});
+
+describe('gemini adapter', () => {
+  it('separates thought parts (reasoning) from text parts', () => {
+    const out = parseAll(
+      createGeminiAdapter(),
+      ev(chunk([{ text: '**Plan**', thought: true }])),
+      ev(chunk([{ text: 'Answer', thoughtSignature: 'Cikx' }])),
+    );
+    expect(joined(out)).toEqual({ text: 'Answer', reasoning: '**Plan**' });
+    expect(out[0]).toMatchObject({ model: 'gemini-2.5-flash', id: 'resp-1' });
+  });
+
+  it('emits whole function calls with generated unique ids (or the id Gemini gives), complete at once', () => {
+    const a = createGeminiAdapter();
+    const out = parseAll(
+      a,
+      ev(chunk([{ functionCall: { name: 'weather', args: { city: 'Paris' } } }, { functionCall: { name: 'time', args: {} } }])),
+      ev(chunk([{ functionCall: { id: 'fc-7', name: 'noargs' } }])),
+    );
+    const calls = toolDeltas(out);
+    expect(calls.map(({ id: _id, ...rest }) => rest)).toEqual([
+      { index: 0, name: 'weather', argumentsDelta: '{"city":"Paris"}', complete: true },
+      { index: 1, name: 'time', argumentsDelta: '{}', complete: true },
+      { index: 2, name: 'noargs', argumentsDelta: '{}', complete: true },
+    ]);
+    expect(calls[0].id).toMatch(/^call_/);
+    expect(calls[1].id).toMatch(/^call_/);
+    expect(calls[0].id).not.toBe(calls[1].id);
+    expect(calls[2].id).toBe('fc-7');
+    const other = toolDeltas(parseAll(createGeminiAdapter(), ev(chunk([{ functionCall: { name: 'weather', args: {} } }]))));
+    expect(other[0].id).not.toBe(calls[0].id);
+  });
+
+  it('ends with tool_calls when STOP comes after function calls, and is terminal on any finishReason', () => {
+    const a = createGeminiAdapter();
+    parseAll(a, ev(chunk([{ functionCall: { name: 'f', args: {} } }])));
+    expect(parseAll(a, ev(chunk([{ text: '' }], { finishReason: 'STOP' }))).at(-1)).toMatchObject({ finishReason: 'tool_calls', done: true });
+    expect(parseAll(createGeminiAdapter(), ev(chunk([{ text: 'ok' }], { finishReason: 'STOP' }))).at(-1)).toMatchObject({ finishReason: 'stop', done: true });
+  });
+
+  it.each([
+    ['MAX_TOKENS', 'length'],
+    ['SAFETY', 'content_filter'],
+    ['RECITATION', 'content_filter'],
+    ['BLOCKLIST', 'content_filter'],
+    ['PROHIBITED_CONTENT', 'content_filter'],
+    ['SPII', 'content_filter'],
+    ['MALFORMED_FUNCTION_CALL', 'MALFORMED_FUNCTION_CALL'],
+  ])('maps finishReason %s to %s', (reason, mapped) => {
+    expect(parseAll(createGeminiAdapter(), ev(chunk([], { finishReason: reason }))).at(-1)).toMatchObject({ finishReason: mapped, done: true });
+  });
+
+  it('ends a blocked prompt (promptFeedback, no candidates) as content_filter', () => {
+    const blocked = { promptFeedback: { blockReason: 'PROHIBITED_CONTENT' }, usageMetadata: { promptTokenCount: 7, totalTokenCount: 7 } };
+    expect(parseAll(createGeminiAdapter(), ev(blocked))).toEqual([
+      { finishReason: 'content_filter', done: true, usage: { inputTokens: 7, outputTokens: 0, totalTokens: 7 } },
+    ]);
+  });
+
+  it('normalizes usage from a real chunk with cached, tool-use prompt and thought tokens', () => {
+    // vercel/ai packages/google/src/__fixtures__/google-usage-raw-live.chunks.txt
+    const raw = 'data: {"usageMetadata":{"promptTokenCount":12,"candidatesTokenCount":71,"totalTokenCount":237,"cachedContentTokenCount":4,"promptTokensDetails":[{"modality":"TEXT","tokenCount":12}],"cacheTokensDetails":[{"modality":"TEXT","tokenCount":4}],"toolUsePromptTokenCount":65,"toolUsePromptTokensDetails":[{"modality":"TEXT","tokenCount":65}],"thoughtsTokenCount":89,"serviceTier":"standard"}}';
+    expect(parseAll(createGeminiAdapter(), ev(raw.slice('data: '.length)))).toEqual([
+      { usage: { inputTokens: 77, outputTokens: 160, totalTokens: 237, cachedInputTokens: 4, reasoningTokens: 89 } },
+    ]);
+  });
+
+  it('turns an in-band error into a terminal error delta with the status as code', () => {
+    const error = { error: { code: 503, message: 'The model is overloaded.', status: 'UNAVAILABLE' } };
+    expect(parseAll(createGeminiAdapter(), ev(error))).toEqual([
+      { error: { message: 'The model is overloaded.', code: 'UNAVAILABLE' }, finishReason: 'error', done: true },
+    ]);
+  });
+
+  it('throws a parse StreamError for malformed JSON', () => {
+    expect(() => createGeminiAdapter().parse(ev('{"candidates": ['))).toThrow(/gemini: invalid JSON/);
+  });
+});
