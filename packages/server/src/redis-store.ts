@@ -73,10 +73,13 @@ export function redisStore(options: RedisStoreOptions): RelayStore {
   const busyBlocking = new Set<RedisClient>();
   const watchers = new Map<string, Watcher>();
 
-  // Loaded on first use, so that importing the package never loads a Node-only client (edge runtimes).
+  // Loaded when a redisStore is made, not when the package is imported: importing never pulls in a
+  // Node-only client (edge runtimes), and the first request does not wait for the module to load.
+  const redisModule = import('redis');
+  redisModule.catch(() => undefined);
   const connectMain = (): Promise<RedisClient> => {
     if (closed) return Promise.reject(new Error('redisStore is closed'));
-    mainClient ??= import('redis').then(async ({ createClient }) => {
+    mainClient ??= redisModule.then(async ({ createClient }) => {
       const client = createClient({ url: options.url });
       client.on('error', reportError);
       await client.connect();

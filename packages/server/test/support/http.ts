@@ -38,10 +38,13 @@ export async function serveRelay(relay: Relay, upstream: Upstream): Promise<Runn
 
 /**
  * A TCP proxy that cuts the first connection after `cutAfterBytes` bytes of response (both sockets destroyed:
- * the client sees the connection drop mid-stream), and forwards later connections untouched.
+ * the client sees the connection drop mid-stream), and forwards later connections untouched — to
+ * `laterTargetUrl` when given, like a load balancer that sends the reconnect to another instance.
  */
-export async function startCuttingProxy(targetUrl: string, cutAfterBytes: number): Promise<Running & { cuts: number }> {
+export async function startCuttingProxy(targetUrl: string, cutAfterBytes: number, laterTargetUrl?: string):
+  Promise<Running & { cuts: number }> {
   const target = new URL(targetUrl);
+  const laterTarget = new URL(laterTargetUrl ?? targetUrl);
   const sockets = new Set<Socket>();
   let connections = 0;
   const proxy = {
@@ -54,7 +57,8 @@ export async function startCuttingProxy(targetUrl: string, cutAfterBytes: number
   };
   const server = createTcpServer((client) => {
     const cutThis = connections++ === 0;
-    const upstream = connect(Number(target.port), target.hostname);
+    const to = cutThis ? target : laterTarget;
+    const upstream = connect(Number(to.port), to.hostname);
     sockets.add(client);
     sockets.add(upstream);
     let forwarded = 0;

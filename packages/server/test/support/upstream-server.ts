@@ -29,6 +29,8 @@ export interface UpstreamCall {
 export interface UpstreamServer {
   url: string;
   calls: UpstreamCall[];
+  /** Resolves with the i-th call (0-based) once it arrived. */
+  callAt(index: number): Promise<UpstreamCall>;
   /** Sets what the next calls do (and re-arms the hold). */
   set(scenario: UpstreamScenario): void;
   /** Lets held streams (holdAfter) continue; stays released until the next `set`. */
@@ -105,6 +107,7 @@ export async function startUpstream(): Promise<UpstreamServer> {
   let gate = deferred();
   let current: UpstreamScenario = {};
   const calls: UpstreamCall[] = [];
+  const callWaiters = new Set<() => void>();
 
   const server = createServer((req, res) => {
     const scenario = current;
@@ -120,6 +123,7 @@ export async function startUpstream(): Promise<UpstreamServer> {
       }),
     };
     calls.push(call);
+    for (const waiter of [...callWaiters]) waiter();
     let finished = false;
     res.on('close', () => {
       if (!finished) resolveOutcome('aborted-by-client');
@@ -163,6 +167,17 @@ export async function startUpstream(): Promise<UpstreamServer> {
   const upstream: UpstreamServer = {
     url: `http://127.0.0.1:${port}/v1/chat/completions`,
     calls,
+    callAt(index) {
+      return new Promise((resolve) => {
+        const check = () => {
+          if (calls.length <= index) return;
+          callWaiters.delete(check);
+          resolve(calls[index]);
+        };
+        callWaiters.add(check);
+        check();
+      });
+    },
     set(scenario) {
       gate.resolve();
       gate = deferred();
