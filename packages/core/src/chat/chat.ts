@@ -70,13 +70,13 @@ interface Run {
  * continues with their results until a turn calls no tool or `maxSteps` requests were made.
  */
 export function createChat(options: ChatOptions): ChatController {
-  const maxSteps = options.maxSteps ?? 5;
-  const tools = options.tools ?? {};
-  const descriptors = toolDescriptors(tools);
-  const prepareBody = options.prepareBody ?? prepareOpenAIChatBody;
-  const startToolsEarly = options.startToolsEarly ?? true;
-  const runner = new ToolRunner(tools, options.cacheToolResults ?? true);
-  const streamOptions = streamOptionsOf(options);
+  // Options are read where they are used, not copied here: a view whose values change (a framework binding's
+  // latest-props proxy, or the object mutated) takes effect at the next step, tool call or notification.
+  const maxSteps = () => options.maxSteps ?? 5;
+  const runner = new ToolRunner(
+    () => options.tools ?? {},
+    () => options.cacheToolResults ?? true,
+  );
 
   let state: ChatSnapshot = {
     messages: options.messages ? [...options.messages] : [],
@@ -115,7 +115,7 @@ export function createChat(options: ChatOptions): ChatController {
 
   async function loop(run: Run): Promise<void> {
     while (active === run) {
-      if (run.steps >= maxSteps) return endRun(run, 'done', null);
+      if (run.steps >= maxSteps()) return endRun(run, 'done', null);
       run.steps++;
       const final = await streamStep(run);
       if (active !== run) return;
@@ -133,8 +133,9 @@ export function createChat(options: ChatOptions): ChatController {
 
   async function streamStep(run: Run): Promise<StreamSnapshot> {
     const prefix = state.messages;
-    const body = prepareBody(prefix, { tools: descriptors, model: options.model });
-    const stream = createStream({ ...streamOptions, body });
+    const prepareBody = options.prepareBody ?? prepareOpenAIChatBody;
+    const body = prepareBody(prefix, { tools: toolDescriptors(options.tools ?? {}), model: options.model });
+    const stream = createStream({ ...streamOptionsOf(options), body });
     const step: Step = {
       messageId: createMessageId(),
       prefix,
@@ -166,7 +167,7 @@ export function createChat(options: ChatOptions): ChatController {
     step.lastMessage = message;
     // The array is rebuilt once per notification; earlier messages are shared, never cloned.
     update({ messages: [...step.prefix, message], status: runningStatus(snapshot.status), queuePosition: snapshot.queuePosition });
-    if (startToolsEarly) {
+    if (options.startToolsEarly ?? true) {
       for (const call of snapshot.toolCalls) if (call.complete) startTool(run, step, call);
     }
   }
@@ -289,7 +290,7 @@ export function createChat(options: ChatOptions): ChatController {
     if (active === null && resumableSteps !== null && unansweredToolCalls(state.messages).length === 0) {
       const steps = resumableSteps;
       resumableSteps = null;
-      if (steps < maxSteps) void startRun(state.messages, steps);
+      if (steps < maxSteps()) void startRun(state.messages, steps);
     }
   }
 

@@ -37,14 +37,16 @@ export function errorMessage(error: unknown): string {
 export class ToolRunner {
   private readonly cache = new Map<string, Promise<ToolOutcome>>();
 
+  /** Both are read at each call, so the chat's current options apply. */
   constructor(
-    private readonly tools: Record<string, ChatTool>,
-    private readonly cacheResults: boolean,
+    private readonly tools: () => Record<string, ChatTool>,
+    private readonly cacheResults: () => boolean,
   ) {}
 
   /** Never rejects: a throwing tool, an unknown name or unparsable arguments become `{ error }` results. */
   run(call: ToolCall, signal: AbortSignal): Promise<ToolOutcome> {
-    const tool = Object.hasOwn(this.tools, call.name) ? this.tools[call.name] : undefined;
+    const tools = this.tools();
+    const tool = Object.hasOwn(tools, call.name) ? tools[call.name] : undefined;
     if (!tool) return Promise.resolve(errorResult(`Unknown tool: ${call.name}`));
     if (!tool.execute) return Promise.resolve({ kind: 'awaiting' });
     if (call.parseError !== undefined) {
@@ -52,7 +54,7 @@ export class ToolRunner {
     }
     const execute = tool.execute.bind(tool);
     const start = () => execution(() => execute(call.input, { signal, toolCallId: call.id }));
-    if (!this.cacheResults) return start().then(({ outcome }) => outcome);
+    if (!this.cacheResults()) return start().then(({ outcome }) => outcome);
 
     const key = `${call.name}\u0000${canonicalJson(call.input)}`;
     const cached = this.cache.get(key);

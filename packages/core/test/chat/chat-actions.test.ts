@@ -171,6 +171,23 @@ describe('createChat actions', () => {
     expect(final.messages[1].status).toBe('error');
   });
 
+  it('reads its options at each step: a changed model, body builder or tool applies to the next request', async () => {
+    const fake = createFakeFetch((n) =>
+      n === 1 ? openAIChatStream({ calls: [{ id: 'c1', name: 'pick', args: '{}' }] }) : openAIChatStream({ text: ['ok'] }),
+    );
+    const options = chatOptions(fake.fetch, { model: 'model-a', tools: { pick: { execute: () => 'old tool' } } });
+    const chat = createChat(options);
+    options.tools = { pick: { execute: () => 'new tool' } };
+    options.prepareBody = (messages, ctx) => ({ model: `${ctx.model}!`, n: messages.length });
+    options.model = 'model-b';
+    const final = await chat.send('go');
+    expect(fake.bodies).toEqual([
+      { model: 'model-b!', n: 1 },
+      { model: 'model-b!', n: 3 },
+    ]);
+    expect(final.messages[2].result).toBe('new tool');
+  });
+
   it('calls onFinish with the final assistant message', async () => {
     const fake = createFakeFetch(() => openAIChatStream({ text: ['hello'] }));
     const finished: ChatMessage[] = [];
