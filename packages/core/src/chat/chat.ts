@@ -172,7 +172,10 @@ export function createChat(options: ChatOptions): ChatController {
     }
   }
 
-  /** Makes the step's assistant message final (reusing the last streamed object when nothing changed). */
+  /**
+   * Makes the step's assistant message final (reusing the last streamed object when nothing changed). A turn
+   * that did not end 'done' is followed at once by endRun, which notifies: no 'streaming' flash in between.
+   */
   function finalizeStep(step: Step, final: StreamSnapshot, status: StreamStatus = final.status): void {
     step.finalized = true;
     const reusable = final === step.lastSnapshot && step.lastMessage?.status === status;
@@ -181,12 +184,9 @@ export function createChat(options: ChatOptions): ChatController {
     for (const call of final.toolCalls) {
       if (step.buffered.has(call.id)) messages = withToolResult(messages, toolResultMessage(call, step.buffered.get(call.id)));
     }
-    update({
-      messages,
-      usage: addUsage(state.usage, final.usage),
-      queuePosition: null,
-      status: final.status === 'done' ? 'streaming' : state.status,
-    });
+    const patch = { messages, usage: addUsage(state.usage, final.usage), queuePosition: null };
+    if (status === 'done') update({ ...patch, status: 'streaming' });
+    else state = { ...state, ...patch };
   }
 
   function startTool(run: Run, step: Step, call: ToolCall): void {
@@ -217,13 +217,15 @@ export function createChat(options: ChatOptions): ChatController {
     active = null;
     run.abort.abort(); // releases tools still running in a stopped or failed turn
     resumableSteps = pausedAtStep ?? null;
-    update({ status, error, queuePosition: null });
-    const snapshot = state;
-    if (pausedAtStep === undefined) {
-      const last = lastAssistantMessage(snapshot.messages);
-      if (last) options.onFinish?.(last);
+    try {
+      update({ status, error, queuePosition: null });
+      if (pausedAtStep === undefined) {
+        const last = lastAssistantMessage(state.messages);
+        if (last) options.onFinish?.(last);
+      }
+    } finally {
+      run.resolve(state); // a throwing listener or onFinish must not leave send() pending
     }
-    run.resolve(snapshot);
   }
 
   function stop(): void {
@@ -234,24 +236,23 @@ export function createChat(options: ChatOptions): ChatController {
       // Keep what streamed so far as the assistant message: 'aborted', unless the turn had already ended.
       step.stream.stop();
       const partial = step.stream.getSnapshot();
-      finalizeStep(step, partial, partial.status === 'done' ? 'done' : 'aborted');
+      if (partial.status === 'done') finalizeStep(step, partial);
+      else finalizeStep(step, partial, 'aborted');
     }
     endRun(run, 'aborted', null);
   }
 
   function send(content: string, opts?: { editMessageId?: string }): Promise<ChatSnapshot> {
-    stop();
-    let base = state.messages;
-    let id = createMessageId();
-    if (opts?.editMessageId !== undefined) {
-      const index = base.findIndex((message) => message.id === opts.editMessageId);
-      if (index === -1 || base[index].role !== 'user') {
-        return Promise.reject(new Error(`send: editMessageId "${opts.editMessageId}" is not a user message of this chat`));
-      }
-      base = base.slice(0, index);
-      id = opts.editMessageId;
+    const editId = opts?.editMessageId;
+    const isEditable = (message: ChatMessage) => message.id === editId && message.role === 'user';
+    if (editId !== undefined && !state.messages.some(isEditable)) {
+      return Promise.reject(new Error(`send: editMessageId "${editId}" is not a user message of this chat`));
     }
+    stop(); // stopping only touches the streaming tail, never a user message
+    let base = state.messages;
+    if (editId !== undefined) base = base.slice(0, base.findIndex(isEditable));
     base = settleUnansweredToolCalls(base);
+    const id = editId ?? createMessageId();
     return startRun([...base, { id, role: 'user', text: content }], 0);
   }
 

@@ -27,10 +27,17 @@ export function assistantMessageFrom(id: string, snapshot: StreamSnapshot, statu
 
 /** A tool result message; `text` is the JSON of the result, the form every provider format sends back. */
 export function toolResultMessage(call: Pick<ToolCall, 'id'>, result: unknown): ChatMessage {
+  let text: string;
+  try {
+    text = JSON.stringify(result) ?? 'null';
+  } catch (error) {
+    // A BigInt or a cycle: the model gets an error it can read instead of the chat failing.
+    text = JSON.stringify({ error: `Tool result is not JSON-serializable: ${(error as Error).message}` });
+  }
   return {
     id: createMessageId(),
     role: 'tool',
-    text: JSON.stringify(result) ?? 'null',
+    text,
     toolCallId: call.id,
     result,
     status: 'done',

@@ -72,5 +72,8 @@ describe('chat history helpers', () => {
       result: { ok: true },
     });
     expect(toolResultMessage(call('c1'), undefined).text).toBe('null');
+    const odd = toolResultMessage(call('c1'), { n: 1n });
+    expect(JSON.parse(odd.text)).toEqual({ error: expect.stringContaining('not JSON-serializable') });
+    expect(odd.result).toEqual({ n: 1n });
   });
 });
