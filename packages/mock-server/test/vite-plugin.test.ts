@@ -13,7 +13,7 @@ beforeAll(async () => {
     configFile: false,
     root: import.meta.dirname,
     logLevel: 'silent',
-    server: { host: '127.0.0.1', port: 0, strictPort: false, hmr: false, watch: null },
+    server: { host: '127.0.0.1', port: 0, strictPort: false, watch: null },
     optimizeDeps: { noDiscovery: true, include: [] },
     plugins: [mockStreamPlugin({ length: 5 })],
   });
