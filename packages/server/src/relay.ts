@@ -5,6 +5,8 @@ import type { Relay, RelayOptions, RelayStats, RelayStore, Upstream } from './ty
 
 /** Events read from the store per pull. */
 const BATCH_EVENTS = 64;
+/** A chunk stops growing past this many characters (at least one event goes in), so large events are not batched. */
+const CHUNK_CHARS = 64 * 1024;
 /** Bytes queued per client before the relay stops reading the store for it: the per-client memory bound. */
 const CLIENT_HIGH_WATER_BYTES = 16 * 1024;
 
@@ -115,7 +117,7 @@ export function createRelay(options: RelayOptions = {}): Relay {
     };
 
     // Pull-driven: the store is read only when the client has taken what was queued, so a slow reader
-    // holds at most CLIENT_HIGH_WATER_BYTES plus one batch here, however fast the upstream is.
+    // holds at most CLIENT_HIGH_WATER_BYTES plus one chunk here, however fast the upstream is.
     const body = new ReadableStream<Uint8Array>({
       start(controller) {
         controllerRef = controller;
@@ -133,11 +135,15 @@ export function createRelay(options: RelayOptions = {}): Relay {
               throw new Error(`Stream ${streamId}: events after ${cursor} were evicted before this client read them`);
             }
             if (result.events.length > 0) {
-              cursor = result.events[result.events.length - 1].seq;
               let text = '';
-              for (const event of result.events) text += encodeEvent(streamId, event);
+              let taken = 0;
+              while (taken < result.events.length && (taken === 0 || text.length < CHUNK_CHARS)) {
+                text += encodeEvent(streamId, result.events[taken]);
+                taken++;
+              }
+              cursor = result.events[taken - 1].seq;
               controller.enqueue(encoder.encode(text));
-              if (result.ended) finish(controller);
+              if (result.ended && taken === result.events.length) finish(controller);
               return;
             }
             if (result.ended) return finish(controller);

@@ -39,4 +39,21 @@ describe('a slow reader', () => {
     expect(openAiText(events)).toBe(tokens.join(''));
     expect(relay.stats()).toEqual({ upstreams: 0, clients: 0, bufferedBytes: 0, maxClientBufferedBytes: 0 });
   });
+
+  it('large events are handed over one at a time, not batched', async () => {
+    const big = 'y'.repeat(200 * 1024);
+    const tokens = Array.from({ length: 20 }, (_, i) => `${i}:${big}`);
+    upstream.set({ tokens });
+    const callIndex = upstream.calls.length;
+    const relay = createRelay({ store: memoryStore() });
+    const response = await relay.handle(new Request('http://relay.test/api/chat', { method: 'POST', body: '{}' }),
+      { upstream: fetchUpstream(upstream.url) });
+    expect(await (await upstream.callAt(callIndex)).outcome).toBe('complete');
+    await expect.poll(() => relay.stats().upstreams, { timeout: 5000, interval: 10 }).toBe(0);
+    // about 4 MB went into the store; the client, reading nothing, costs one event's worth
+    expect(relay.stats().maxClientBufferedBytes).toBeLessThanOrEqual(16 * 1024 + 210 * 1024);
+
+    const events = await readAll(response.body!);
+    expect(openAiText(events)).toBe(tokens.join(''));
+  });
 });

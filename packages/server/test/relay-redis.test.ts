@@ -78,6 +78,20 @@ describe('relay with redisStore across two instances', () => {
     expect(upstream.calls).toHaveLength(1);
   });
 
+  it('a follower on B gets heartbeats while the producer on A waits for the provider', async () => {
+    upstream.set({ tokens: TOKENS, holdAfter: 1 });
+    const a = await startInstance();
+    const b = await startInstance({ heartbeatMs: 20 });
+    const first = await openSse(a.server.url);
+    const before = await first.events(2);
+    const follower = await openSse(b.server.url, { headers: { 'last-event-id': before[1].id } });
+    let pings = 0;
+    while (pings < 2) if ((await follower.next())?.kind === 'comment') pings++;
+    upstream.release();
+    expect(openAiText([...before, ...(await follower.rest())])).toBe(TEXT);
+    expect(openAiText([...before, ...(await first.rest())])).toBe(TEXT);
+  });
+
   it('B answers 404 once the stream expired in Redis', async () => {
     upstream.set({ tokens: ['short'] });
     const a = await startInstance({ ttlMs: 200 });

@@ -93,6 +93,17 @@ describe('upstream failures become the provider\'s in-band error event', () => {
     expect(JSON.parse(event.data)).toMatchObject({ error: { code: 'upstream_not_a_stream' } });
   });
 
+  it('an upstream still running at ttlMs is aborted and reported in-band', async () => {
+    upstream.set({ tokens: ['a', 'b', 'c'], holdAfter: 1 });
+    relay = createRelay({ store: memoryStore(), ttlMs: 150 });
+    server = await serveRelay(relay, fetchUpstream(upstream.url));
+    const events = await allEvents();
+    // 'a' normally; '' if a loaded machine took longer than the TTL to get the first token. Never more.
+    expect(['', 'a']).toContain(openAiText(events.slice(0, -1)));
+    expect(JSON.parse(events[events.length - 1].data)).toMatchObject({ error: { code: 'relay_ttl_exceeded' } });
+    expect(await upstream.calls[0].outcome).toBe('aborted-by-client');
+  });
+
   it('an OpenAI stream that ends cleanly without [DONE] is reported as a drop', async () => {
     await startRelay(async () => new Response(
       'data: {"object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"hi"}}]}\n\n',
