@@ -225,7 +225,11 @@ export function createMockHandler(options: MockServerOptions = {}): MockHandler 
   return Object.assign(handler, {
     handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
       const path = new URL(req.url ?? '/', 'http://mock.local').pathname;
-      if (path !== `${options.basePath ?? ''}${options.wsPath ?? '/ws'}`) return false;
+      const base = options.basePath ?? '';
+      if (!path.startsWith(base)) return false;
+      const local = path.slice(base.length);
+      // The ws endpoint, or a streaming route's own path (then the start message may omit `route`).
+      if (local !== (options.wsPath ?? '/ws') && !matchRoute(local) && !/^\/streams\/[^/]+$/.test(local)) return false;
       ws ??= createWebSocketEndpoint(core);
       ws.handleUpgrade(req, socket, head);
       return true;

@@ -4,6 +4,7 @@
  * client -> server, first message:
  *   {"type":"start","route":"/v1/chat/completions","body":{...},"lastEventId"?:"<streamId>:<seq>"}
  *   `route` is any streaming route (query string allowed, Gemini needs no alt=sse here) or `/streams/<id>`;
+ *   it may be omitted when the socket was opened on that route's own path (ws://host/v1/chat/completions);
  *   scenario options come from `body.mock` and the ws URL's query, as over HTTP.
  * client -> server, later: {"type":"stop"} (or just close the socket).
  *
@@ -98,7 +99,7 @@ interface StartMessage {
   lastEventId: string;
 }
 
-function parseStart(raw: string): StartMessage | string {
+function parseStart(raw: string, upgradePath: string): StartMessage | string {
   let msg: unknown;
   try {
     msg = JSON.parse(raw);
@@ -108,9 +109,10 @@ function parseStart(raw: string): StartMessage | string {
   if (typeof msg !== 'object' || msg === null) return 'the first message must be a JSON object';
   const m = msg as Record<string, unknown>;
   if (m.type !== 'start') return 'the first message must have type "start"';
-  if (typeof m.route !== 'string') return '"route" must be a string such as "/v1/chat/completions"';
+  const route = m.route ?? upgradePath;
+  if (typeof route !== 'string') return '"route" must be a string such as "/v1/chat/completions"';
   if (m.lastEventId !== undefined && typeof m.lastEventId !== 'string') return '"lastEventId" must be a string';
-  return { route: m.route, body: m.body ?? {}, lastEventId: (m.lastEventId as string | undefined) ?? '' };
+  return { route, body: m.body ?? {}, lastEventId: (m.lastEventId as string | undefined) ?? '' };
 }
 
 function sendErrorAndClose(ws: WebSocket, status: number, message: string, body?: string, retryAfter?: number): void {
@@ -173,11 +175,13 @@ async function serve(core: MockCore, ws: WebSocket, start: StartMessage, query: 
 export function createWebSocketEndpoint(core: MockCore): WebSocketEndpoint {
   const wss = new WebSocketServer({ noServer: true, maxPayload: core.options.maxBodyBytes ?? 1024 * 1024 });
   wss.on('connection', (ws: WebSocket, req: IncomingMessage) => {
-    const query = new URL(req.url ?? '/', 'http://mock.local').searchParams;
+    const upgradeUrl = new URL(req.url ?? '/', 'http://mock.local');
+    const query = upgradeUrl.searchParams;
+    const upgradePath = upgradeUrl.pathname.slice((core.options.basePath ?? '').length);
     const timer = setTimeout(() => ws.close(1008, 'no start message'), START_TIMEOUT_MS);
     ws.once('message', (data) => {
       clearTimeout(timer);
-      const start = parseStart(String(data));
+      const start = parseStart(String(data), upgradePath);
       if (typeof start === 'string') return sendErrorAndClose(ws, 400, `mock-server: ${start}`);
       serve(core, ws, start, query).catch(() => ws.terminate());
     });

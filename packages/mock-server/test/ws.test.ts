@@ -4,7 +4,7 @@ import { mockAnswer } from '../src/index';
 import { chatBody, json, parseSse, rawRequest, useMockServer } from './helpers';
 
 const ctx = useMockServer();
-const wsUrl = (query = '') => `${ctx.server.url.replace(/^http/, 'ws')}/ws${query}`;
+const wsUrl = (query = '', path = '/ws') => `${ctx.server.url.replace(/^http/, 'ws')}${path}${query}`;
 
 interface WsMessage {
   type: string;
@@ -17,9 +17,9 @@ interface WsMessage {
 }
 
 /** Opens a socket, sends `start`, collects messages until the socket closes. */
-function runWs(start: object | string, query = ''): Promise<{ messages: WsMessage[]; code: number }> {
+function runWs(start: object | string, query = '', path = '/ws'): Promise<{ messages: WsMessage[]; code: number }> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(wsUrl(query));
+    const ws = new WebSocket(wsUrl(query, path));
     const messages: WsMessage[] = [];
     ws.on('open', () => ws.send(typeof start === 'string' ? start : JSON.stringify(start)));
     ws.on('message', (data) => messages.push(JSON.parse(String(data)) as WsMessage));
@@ -91,5 +91,17 @@ describe('/ws protocol', () => {
     const size = messages.reduce((n, m) => n + Buffer.byteLength(JSON.stringify(m)), 0);
     expect(size).toBeLessThanOrEqual(150);
     expect(messages.length).toBeGreaterThan(0);
+  });
+
+  it('accepts the upgrade on a route’s own path, where the start message may omit the route', async () => {
+    const { messages } = await runWs({ type: 'start', body: { prompt: 'own path', mock: { length: 3 } } }, '', '/text');
+    expect(messages.filter((m) => m.type === 'event').map((m) => m.data).join('')).toBe(mockAnswer({ prompt: 'own path' }, { length: 3 }).text);
+    const noRoute = await runWs({ type: 'start', body: {} });
+    expect(noRoute.messages[0]).toMatchObject({ type: 'error', status: 400 });
+    const refused = await new Promise<string>((resolve) => {
+      const ws = new WebSocket(wsUrl('', '/not-a-route'));
+      ws.on('error', (e) => resolve(e.message));
+    });
+    expect(refused).toMatch(/socket hang up|Unexpected server response/);
   });
 });
