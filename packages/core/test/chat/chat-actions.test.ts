@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createChat } from '../../src/chat/chat';
 import { createPool } from '../../src/pool';
 import type { ChatMessage, ChatOptions, ChatSnapshot } from '../../src/types';
@@ -139,6 +139,32 @@ describe('createChat actions', () => {
     expect(fake.bodies.map((b) => wireMessages(b)[0].content)).toEqual(['q0', 'q1', 'q2', 'q3', 'q4']);
     expect(finals.map((s) => s.messages[1].text)).toEqual(['re: q0', 're: q1', 're: q2', 're: q3', 're: q4']);
     expect(pool.active).toBe(0);
+  });
+
+  it('stop() on a queued chat leaves the pool queue; the options signal stops a chat too', async () => {
+    const hold = gate();
+    const fake = createFakeFetch(() => {
+      const stream = openAIChatStream({ text: ['x'] });
+      return [stream[0], hold.promise, ...stream.slice(1)];
+    });
+    const pool = createPool({ maxConcurrent: 1 });
+    const controller = new AbortController();
+    const first = createChat(chatOptions(fake.fetch, { pool, signal: controller.signal }));
+    const second = createChat(chatOptions(fake.fetch, { pool }));
+    const firstSent = first.send('one');
+    await fake.requested(1);
+    const secondSent = second.send('two');
+    await waitFor(second, (s) => s.status === 'queued');
+    expect(pool.queued).toBe(1);
+    second.stop();
+    expect((await secondSent).status).toBe('aborted');
+    expect(pool.queued).toBe(0);
+    controller.abort();
+    expect((await firstSent).status).toBe('aborted');
+    hold.open();
+    expect(fake.bodies).toHaveLength(1);
+    // The stream gives its slot back once its aborted request has unwound.
+    await vi.waitFor(() => expect(pool.active).toBe(0));
   });
 
   it('setMessages replaces the history; a restored pending call resumes on addToolResult', async () => {
