@@ -1,0 +1,65 @@
+import { prepareAnthropicBody, prepareGeminiBody, prepareOpenAIChatBody } from '@tokenstream/core';
+import type { ChatMessage, ChatOptions, ProviderName } from '@tokenstream/core';
+import { prepareOllamaBody, prepareResponsesBody, prepareTextBody } from './bodies';
+import { buildScenario, IDLE_TIMEOUT_MS } from './scenario';
+import type { ProviderId, SettingsStore } from './settings';
+import { PLAYGROUND_TOOLS } from './tools';
+
+// One row per wire format the mock server speaks: which route, which adapter, which request body.
+
+type PrepareBody = (messages: ChatMessage[], ctx: { tools: object[]; model?: string }) => unknown;
+
+export interface ProviderSetup {
+  id: ProviderId;
+  label: string;
+  /** Route on the playground's own origin (the mock server runs inside Vite). */
+  path: string;
+  provider: ProviderName | 'none';
+  model?: string;
+  prepareBody: PrepareBody;
+  /** False when the client library cannot speak it yet (shown disabled in the panel). */
+  available: boolean;
+}
+
+export const PROVIDERS: readonly ProviderSetup[] = [
+  { id: 'openai', label: 'OpenAI Chat Completions', path: '/v1/chat/completions', provider: 'openai', model: 'gpt-4o-mini', prepareBody: prepareOpenAIChatBody, available: true },
+  { id: 'responses', label: 'OpenAI Responses', path: '/v1/responses', provider: 'openai-responses', model: 'gpt-4.1-mini', prepareBody: prepareResponsesBody, available: true },
+  { id: 'anthropic', label: 'Anthropic Messages', path: '/v1/messages', provider: 'anthropic', model: 'claude-3-5-haiku-latest', prepareBody: prepareAnthropicBody, available: true },
+  {
+    id: 'gemini',
+    label: 'Gemini',
+    path: '/v1beta/models/gemini-2.0-flash:streamGenerateContent?alt=sse',
+    provider: 'gemini',
+    model: 'gemini-2.0-flash',
+    prepareBody: prepareGeminiBody,
+    available: true,
+  },
+  { id: 'ollama', label: 'Ollama (NDJSON)', path: '/api/chat', provider: 'ollama', model: 'llama3.2', prepareBody: prepareOllamaBody, available: true },
+  { id: 'text', label: 'Plain text', path: '/text', provider: 'none', prepareBody: prepareTextBody, available: true },
+  { id: 'websocket', label: 'WebSocket (OpenAI events)', path: '/ws', provider: 'openai', model: 'gpt-4o-mini', prepareBody: prepareOpenAIChatBody, available: false },
+];
+
+export function providerSetup(id: ProviderId): ProviderSetup {
+  const setup = PROVIDERS.find((p) => p.id === id);
+  if (!setup) throw new Error(`unknown provider ${id}`);
+  return setup;
+}
+
+/**
+ * useChat options for a provider. The route, adapter and model are fixed for the chat's lifetime (pages
+ * re-create the chat when the provider changes); pace and faults are read from the store at every request.
+ */
+export function chatOptionsFor(id: ProviderId, settings: SettingsStore, origin: string = location.origin): ChatOptions {
+  const setup = providerSetup(id);
+  return {
+    url: new URL(setup.path, origin).href,
+    provider: setup.provider,
+    ...(setup.model !== undefined && { model: setup.model }),
+    tools: setup.id === 'text' ? {} : PLAYGROUND_TOOLS,
+    idleTimeoutMs: IDLE_TIMEOUT_MS,
+    prepareBody: (messages, ctx) => {
+      const body = setup.prepareBody(messages, ctx) as Record<string, unknown>;
+      return { ...body, mock: buildScenario(settings.get()) };
+    },
+  };
+}

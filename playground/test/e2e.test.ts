@@ -1,0 +1,176 @@
+import { mkdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { mockAnswer } from '@tokenstream/mock-server';
+import type { Page, Request } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, type RunningBrowser } from './support/chromium';
+import { startPlayground, type RunningPlayground } from './support/playground-server';
+
+const ARTIFACTS = fileURLToPath(new URL('../test-artifacts/', import.meta.url));
+const CHAT_ROUTE = '/v1/chat/completions';
+
+let playground: RunningPlayground;
+let browser: RunningBrowser;
+
+beforeAll(async () => {
+  await mkdir(ARTIFACTS, { recursive: true });
+  [playground, browser] = await Promise.all([startPlayground(), launchChromium()]);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await playground?.close();
+});
+
+interface OpenPage {
+  page: Page;
+  /** JSON bodies of the chat requests the page sent, in order (retries included). */
+  bodies: unknown[];
+  consoleErrors: string[];
+}
+
+let open: OpenPage | null = null;
+
+afterEach(async () => {
+  await open?.page.close();
+  open = null;
+});
+
+/** A fresh tab on the playground, switched to `framework` with its nav link; console errors are collected. */
+async function openPlayground(framework: 'React' | 'Vue'): Promise<OpenPage> {
+  const page = await browser.context.newPage();
+  const consoleErrors: string[] = [];
+  const bodies: unknown[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') consoleErrors.push(`${message.text()} (${message.location().url})`);
+  });
+  page.on('pageerror', (error) => consoleErrors.push(`pageerror: ${error.message}`));
+  page.on('request', (request: Request) => {
+    if (request.method() === 'POST' && new URL(request.url()).pathname === CHAT_ROUTE) bodies.push(request.postDataJSON());
+  });
+  await page.goto(playground.url);
+  await page.getByRole('link', { name: framework, exact: true }).click();
+  await page.getByRole('heading', { name: framework, exact: true }).waitFor();
+  open = { page, bodies, consoleErrors };
+  return open;
+}
+
+async function configure(page: Page, opts: { speed: number; length?: number; reasoning?: boolean; fault?: string }): Promise<void> {
+  await page.getByLabel('Speed').fill(String(opts.speed));
+  if (opts.length !== undefined) await page.getByLabel('Answer length (tokens)').fill(String(opts.length));
+  if (opts.reasoning !== undefined) await page.getByLabel('Reasoning').setChecked(opts.reasoning);
+  await page.getByLabel(opts.fault ?? 'None', { exact: true }).check();
+}
+
+async function sendPrompt(page: Page, prompt: string): Promise<void> {
+  const textarea = page.getByLabel('Prompt');
+  await textarea.fill(prompt);
+  await textarea.press('Enter');
+}
+
+function lastAssistantText(page: Page): Promise<string> {
+  return page.getByTestId('assistant-text').last().innerText();
+}
+
+async function waitForStatus(page: Page, status: string): Promise<void> {
+  await page.waitForFunction((s) => document.querySelector('[data-testid="status"]')?.textContent === s, status);
+}
+
+/** The answer the mock server streams for the request at `index`, from its exported answer function. */
+function expectedText(bodies: unknown[], index = 0): string {
+  expect(bodies.length).toBeGreaterThan(index);
+  return mockAnswer(bodies[index]).text;
+}
+
+/**
+ * Console errors, less Chromium's own network log line for the one failure a test asked the mock for
+ * (`Failed to load resource: <reason> (<url>)`), which no page can suppress.
+ */
+function unexpected(errors: string[], allowedLoadFailure?: string): string[] {
+  const allowed = allowedLoadFailure && `Failed to load resource: ${allowedLoadFailure}`;
+  return errors.filter((e) => !(allowed && e.startsWith(allowed) && e.includes(CHAT_ROUTE)));
+}
+
+describe.each([['React' as const], ['Vue' as const]])('%s page in Chromium', (framework) => {
+  it('streams the exact mock answer progressively', async () => {
+    const { page, bodies, consoleErrors } = await openPlayground(framework);
+    await configure(page, { speed: 60, length: 40, reasoning: false });
+    await sendPrompt(page, 'Explain streaming in one paragraph');
+
+    await page.getByTestId('assistant-text').first().waitFor();
+    const final = expectedText(bodies);
+    // An intermediate frame: some text, not all of it yet.
+    const partial = await page.waitForFunction(
+      (finalLength) => {
+        const all = document.querySelectorAll('[data-testid="assistant-text"]');
+        const text = all[all.length - 1]?.textContent ?? '';
+        return text.length > 0 && text.length < finalLength ? text : false;
+      },
+      final.length,
+      { polling: 'raf' },
+    );
+    const partialText = (await partial.jsonValue()) as string;
+    expect(final.startsWith(partialText)).toBe(true);
+
+    await waitForStatus(page, 'done');
+    expect(await lastAssistantText(page)).toBe(final);
+    expect(await page.getByTestId('reconnects').innerText()).toBe('0');
+    expect(unexpected(consoleErrors)).toEqual([]);
+  });
+
+  it('runs the calculator tool and streams the answer to its result', async () => {
+    const { page, bodies, consoleErrors } = await openPlayground(framework);
+    await configure(page, { speed: 200, length: 30, reasoning: true });
+    await sendPrompt(page, 'Please multiply two numbers with the calculator');
+    await waitForStatus(page, 'done');
+
+    const call = mockAnswer(bodies[0]).toolCalls[0];
+    expect(call?.name).toBe('calculator');
+    const { a, b } = call.input as { a: number; b: number };
+    await expect.poll(() => page.getByLabel('calculator result').innerText()).toBe(JSON.stringify({ result: a * b }));
+    expect(await lastAssistantText(page)).toBe(expectedText(bodies, 1));
+    await page.locator('details.reasoning').last().locator('summary').click();
+    await page.screenshot({ path: `${ARTIFACTS}${framework.toLowerCase()}.png`, fullPage: true });
+    expect(unexpected(consoleErrors)).toEqual([]);
+  });
+
+  it('survives a mid-stream drop with the exact text and a reconnect', async () => {
+    const { page, bodies, consoleErrors } = await openPlayground(framework);
+    await configure(page, { speed: 200, length: 40, reasoning: false, fault: 'Drop mid-stream' });
+    await sendPrompt(page, 'Tell me about resumable streams');
+    await waitForStatus(page, 'done');
+
+    expect(await lastAssistantText(page)).toBe(expectedText(bodies));
+    expect(Number(await page.getByTestId('reconnects').innerText())).toBeGreaterThanOrEqual(1);
+    expect(bodies.length).toBeGreaterThanOrEqual(2);
+    expect(unexpected(consoleErrors, 'net::ERR_INCOMPLETE_CHUNKED_ENCODING')).toEqual([]);
+  });
+
+  it('stops: the text stops growing and stays partial', async () => {
+    const { page, bodies, consoleErrors } = await openPlayground(framework);
+    await configure(page, { speed: 20, length: 60, reasoning: false });
+    await sendPrompt(page, 'Write a long story');
+    await page.waitForFunction(() => (document.querySelector('[data-testid="assistant-text"]')?.textContent ?? '').length > 10);
+    await page.getByRole('button', { name: 'Stop', exact: true }).click();
+    await waitForStatus(page, 'aborted');
+
+    const atStop = await lastAssistantText(page);
+    await page.waitForTimeout(600); // a few tokens' worth at 20 tokens/s
+    expect(await lastAssistantText(page)).toBe(atStop);
+    const final = expectedText(bodies);
+    expect(atStop.length).toBeLessThan(final.length);
+    expect(final.startsWith(atStop)).toBe(true);
+    expect(unexpected(consoleErrors)).toEqual([]);
+  });
+
+  it('shows a 401 with its kind and status', async () => {
+    const { page, consoleErrors } = await openPlayground(framework);
+    await configure(page, { speed: 200, fault: '401 Unauthorized' });
+    await sendPrompt(page, 'Hello');
+    await waitForStatus(page, 'error');
+
+    expect(await page.getByTestId('error').innerText()).toMatch(/^http 401\b/);
+    expect(await page.getByTestId('reconnects').innerText()).toBe('0');
+    expect(unexpected(consoleErrors, 'the server responded with a status of 401')).toEqual([]);
+  });
+});
