@@ -33,6 +33,9 @@ function errorMessage(error: unknown): string {
 export interface ProducerRun {
   streamId: string;
   store: RelayStore;
+  /** Kept while the upstream runs: longer than the upstream may run, so a silent upstream never outlives its stream. */
+  liveTtlMs: number;
+  /** Kept after the end: the resume window. */
   ttlMs: number;
   upstream: Upstream;
   request: Request;
@@ -45,14 +48,14 @@ export interface ProducerRun {
  * of growing a buffer. Resolves when the stream is complete in the store; rejects only when the store fails.
  */
 export async function produceStream(run: ProducerRun): Promise<void> {
-  const { streamId, store, ttlMs, signal } = run;
+  const { streamId, store, liveTtlMs, ttlMs, signal } = run;
   const tracker = createShapeTracker();
   let seq = 0;
 
   const append = async (events: readonly UpstreamEvent[]) => {
     if (events.length === 0) return;
     const stored: StoredEvent[] = events.map((e) => ({ seq: ++seq, event: e.event, data: e.data }));
-    await store.append(streamId, stored, ttlMs);
+    await store.append(streamId, stored, liveTtlMs);
   };
   const stopReason = (): RelayFailure | null => (signal.reason instanceof RelayStop ? signal.reason.failure : null);
   const fail = (failure: RelayFailure) => append([inBandError(tracker.shape, failure)]);

@@ -48,6 +48,9 @@ export function createRelay(options: RelayOptions = {}): Relay {
   const store: RelayStore = options.store ?? memoryStore();
   const heartbeatMs = options.heartbeatMs ?? 15_000;
   const ttlMs = options.ttlMs ?? 600_000;
+  // While its upstream runs (at most ttlMs) a stream is kept longer than that, so that the TTL abort and the
+  // store's expiry never race: the in-band error always lands. After the end, ttlMs is the resume window.
+  const liveTtlMs = 2 * ttlMs;
   const onClientGone = options.onClientGone ?? 'continue';
   const reportError = options.onError ?? ((error: unknown) => console.error('[@tokenstream/server]', error));
   const encoder = new TextEncoder();
@@ -62,7 +65,7 @@ export function createRelay(options: RelayOptions = {}): Relay {
     })), ttlMs);
     const state: ProducerState = { abort, attached: 0, done: Promise.resolve() };
     producers.set(streamId, state);
-    state.done = produceStream({ streamId, store, ttlMs, upstream, request, signal: abort.signal })
+    state.done = produceStream({ streamId, store, liveTtlMs, ttlMs, upstream, request, signal: abort.signal })
       .catch((error: unknown) => {
         abort.abort();
         reportError(error);
@@ -187,7 +190,7 @@ export function createRelay(options: RelayOptions = {}): Relay {
       return streamToClient(resume.streamId, resume.afterSeq, request);
     }
     const streamId = newStreamId();
-    if (!(await store.create(streamId, ttlMs))) {
+    if (!(await store.create(streamId, liveTtlMs))) {
       return jsonError(503, 'relay_full', 'The relay holds as many streams as it may; retry shortly', { 'retry-after': '1' });
     }
     startProducer(streamId, opts.upstream, request);

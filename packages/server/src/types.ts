@@ -53,7 +53,7 @@ export interface RelayOptions {
   heartbeatMs?: number;
   /**
    * Default 600 000 (10 min). The longest an upstream is consumed, and how long a stream stays resumable
-   * after its last event.
+   * after it ended. While its upstream runs, a stream is kept for 2 × ttlMs after each event.
    */
   ttlMs?: number;
   /** 'continue' (default): keep consuming the upstream for a later resume. 'abort': abort it once no client is attached. */
