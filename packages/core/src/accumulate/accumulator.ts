@@ -20,7 +20,7 @@ import { createIncrementalJsonParser, type IncrementalJsonParser } from './parti
 //   delta makes it 'error' and that sticks (a later 'stop' does not hide that the turn failed).
 // - tool calls, by ToolCallDelta.index in order of first appearance: the first id given ('' if none), the first
 //   non-empty name, arguments = the concatenated fragments, input = best-effort partial parse. A call completes
-//   when a delta says so or when the turn ends (a delta with finishReason or done; an error does not complete
+//   when its arguments form a closed JSON object, when a delta says so, or when the turn ends (a delta with finishReason or done; an error does not complete
 //   calls — their arguments were cut off). On completion, input = JSON.parse(arguments) ({} for empty
 //   arguments); invalid JSON keeps the best-effort value and sets `parseError` instead of throwing.
 
@@ -127,6 +127,12 @@ class ToolCallState {
         this.fed += fragment.length;
       }
       this.input = parser.value();
+      // A closed top-level JSON value cannot grow: the arguments are final before the provider says so (OpenAI
+      // marks nothing until the turn ends), which lets a chat start that tool while the model writes the next.
+      if (parser.complete && typeof this.input === 'object' && this.input !== null) {
+        this.complete = true;
+        this.finalize();
+      }
     }
     const view: ToolCall = {
       id: this.id,

@@ -121,7 +121,8 @@ describe('accumulator: tool calls', () => {
       ['call_b', 'search', '{"q":"cats"}'],
       ['call_a', 'weather', '{"city":"Paris"}'],
     ]);
-    expect(toolCalls.every((c) => !c.complete)).toBe(true);
+    // Both argument objects are closed, so both calls are final before any end of turn.
+    expect(toolCalls.every((c) => c.complete)).toBe(true);
     expect(toolCalls.map((c) => c.input)).toEqual([{ q: 'cats' }, { city: 'Paris' }]);
   });
 
@@ -147,7 +148,14 @@ describe('accumulator: tool calls', () => {
       { location: 'Berlin', days: 3, unit: 'c' },
       { location: 'Berlin', days: 3, unit: 'c' },
     ]);
-    expect(acc.read().toolCalls[0].complete).toBe(false);
+    expect(acc.read().toolCalls[0].complete).toBe(true); // the closing brace makes the arguments final
+  });
+
+  it('a call stays open until its arguments close, even when the provider sends no complete signal', () => {
+    const acc = accumulate([{ toolCall: { index: 0, id: 'a', name: 'f', argumentsDelta: '{"a":{"b":1}' } }]);
+    expect(acc.read().toolCalls[0]).toMatchObject({ complete: false, input: { a: { b: 1 } } });
+    acc.apply({ toolCall: { index: 0, argumentsDelta: '}' } });
+    expect(acc.read().toolCalls[0]).toMatchObject({ complete: true, input: { a: { b: 1 } } });
   });
 
   it('a call completes when a delta says so: input is the final parse', () => {
