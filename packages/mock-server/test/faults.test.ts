@@ -66,15 +66,22 @@ describe('HTTP-level faults', () => {
 
 describe('in-stream faults', () => {
   it('stallMs pauses after stallAfterEvents events, then the stream goes on', async () => {
-    const arrivals: number[] = [];
+    const arrivals: Array<{ at: number; lines: number }> = [];
     const start = Date.now();
+    let lines = 0;
     const res = await rawRequest(url(), '/api/generate', {
       body: { prompt: 'stall', mock: { length: 4, stallMs: 300, stallAfterEvents: 2 } },
-      onData: () => arrivals.push(Date.now() - start),
+      onData: (c) => {
+        lines += (c.toString().match(/\n/g) ?? []).length;
+        arrivals.push({ at: Date.now() - start, lines });
+      },
     });
     expect(res.complete).toBe(true);
     expect(res.text.trimEnd().split('\n')).toHaveLength(5);
-    expect(arrivals.at(-1)! - arrivals[0]).toBeGreaterThanOrEqual(280);
+    const firstTwo = arrivals.find((a) => a.lines >= 2)!;
+    const third = arrivals.find((a) => a.lines >= 3)!;
+    expect(third.at).toBeGreaterThanOrEqual(295); // the stall happened (timers never fire early)
+    expect(third.at - firstTwo.at).toBeGreaterThanOrEqual(150); // ...after the first two events, not before them
   });
 
   it('malformedAfterEvents inserts one cut-off JSON event and continues', async () => {
