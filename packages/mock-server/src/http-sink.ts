@@ -29,6 +29,7 @@ export class HttpEventSink implements EventSink {
   private isClosed = false;
   private chain: Promise<unknown> = Promise.resolve();
   private lastWriteAt = Date.now();
+  private pendingWrites = 0;
   /** Settles when the latest write was handed to the socket. */
   private lastFlushed: Promise<void> = Promise.resolve();
   private heartbeat: ReturnType<typeof setInterval> | null = null;
@@ -44,7 +45,8 @@ export class HttpEventSink implements EventSink {
     if (sse && o.heartbeatMs > 0) {
       const comment = o.framing === 'sse-crlf' ? ': ping\r\n\r\n' : ': ping\n\n';
       this.heartbeat = setInterval(() => {
-        if (Date.now() - this.lastWriteAt >= o.heartbeatMs) void this.enqueue(Buffer.from(comment));
+        // Only on an idle connection: a reader held up by backpressure must not collect queued pings.
+        if (this.pendingWrites === 0 && Date.now() - this.lastWriteAt >= o.heartbeatMs) void this.enqueue(Buffer.from(comment));
       }, Math.max(5, Math.floor(o.heartbeatMs / 2)));
     }
   }
@@ -95,7 +97,8 @@ export class HttpEventSink implements EventSink {
   }
 
   private enqueue(bytes: Buffer): Promise<boolean> {
-    const result = this.chain.then(() => this.writeBytes(bytes));
+    this.pendingWrites++;
+    const result = this.chain.then(() => this.writeBytes(bytes)).finally(() => this.pendingWrites--);
     this.chain = result.catch(() => false);
     return result;
   }

@@ -40,6 +40,7 @@ class WebSocketEventSink implements EventSink {
   private isClosed = false;
   private heartbeat: ReturnType<typeof setInterval> | null = null;
   private lastSendAt = Date.now();
+  private pendingSends = 0;
 
   constructor(
     private readonly ws: WebSocket,
@@ -49,7 +50,7 @@ class WebSocketEventSink implements EventSink {
     ws.on('close', () => this.markClosed());
     if (heartbeatMs > 0) {
       this.heartbeat = setInterval(() => {
-        if (Date.now() - this.lastSendAt >= heartbeatMs) void this.sendMessage({ type: 'heartbeat' });
+        if (this.pendingSends === 0 && Date.now() - this.lastSendAt >= heartbeatMs) void this.sendMessage({ type: 'heartbeat' });
       }, Math.max(5, Math.floor(heartbeatMs / 2)));
     }
   }
@@ -72,7 +73,13 @@ class WebSocketEventSink implements EventSink {
     }
     this.bytesWritten += size;
     this.lastSendAt = Date.now();
-    return new Promise((resolve) => this.ws.send(text, (err) => resolve(!err && !this.isClosed)));
+    this.pendingSends++;
+    return new Promise((resolve) =>
+      this.ws.send(text, (err) => {
+        this.pendingSends--;
+        resolve(!err && !this.isClosed);
+      }),
+    );
   }
 
   end(): void {
