@@ -20,9 +20,10 @@ import { createIncrementalJsonParser, type IncrementalJsonParser } from './parti
 //   delta makes it 'error' and that sticks (a later 'stop' does not hide that the turn failed).
 // - tool calls, by ToolCallDelta.index in order of first appearance: the first id given ('' if none), the first
 //   non-empty name, arguments = the concatenated fragments, input = best-effort partial parse. A call completes
-//   when its arguments form a closed JSON object, when a delta says so, or when the turn ends (a delta with finishReason or done; an error does not complete
-//   calls — their arguments were cut off). On completion, input = JSON.parse(arguments) ({} for empty
-//   arguments); invalid JSON keeps the best-effort value and sets `parseError` instead of throwing.
+//   when its arguments form a closed JSON object or array (checked at read()), when a delta says so, or when the
+//   turn ends (a delta with finishReason or done; an error does not complete calls — their arguments were cut
+//   off). On completion, input = JSON.parse(arguments) ({} for empty arguments); invalid JSON keeps the
+//   best-effort value and sets `parseError` instead of throwing.
 
 export interface AccumulatedOutput {
   text: string;
