@@ -1,5 +1,6 @@
 import { createParser, formatFromContentType, type UpstreamEvent } from './parse.js';
-import { createShapeTracker, describeHttpError, inBandError, redactSecrets, type RelayFailure } from './provider-shape.js';
+import { createShapeTracker, describeHttpError, inBandError, redactSecrets, shapeFromUrl, type ProviderShape,
+  type RelayFailure } from './provider-shape.js';
 import type { RelayStore, StoredEvent, Upstream } from './types.js';
 
 /** Why the relay itself stopped an upstream; reported in-band so a resuming client learns it too. */
@@ -58,7 +59,9 @@ export async function produceStream(run: ProducerRun): Promise<void> {
     await store.append(streamId, stored, liveTtlMs);
   };
   const stopReason = (): RelayFailure | null => (signal.reason instanceof RelayStop ? signal.reason.failure : null);
-  const fail = (failure: RelayFailure) => append([inBandError(tracker.shape, failure)]);
+  // What the events revealed wins over what the URL suggests; with neither, OpenAI's shape.
+  let urlShape: ProviderShape | null = null;
+  const fail = (failure: RelayFailure) => append([inBandError(tracker.shape ?? urlShape, failure)]);
 
   try {
     let response: Response;
@@ -70,9 +73,10 @@ export async function produceStream(run: ProducerRun): Promise<void> {
       return;
     }
 
+    urlShape = shapeFromUrl(response.url);
     if (!response.ok) {
       const { shape, failure } = describeHttpError(response.status, response.statusText, await readErrorBody(response),
-        tracker.shape);
+        urlShape);
       await append([inBandError(shape, failure)]);
       return;
     }

@@ -20,6 +20,25 @@ export interface ShapeTracker {
   observe(event: UpstreamEvent): void;
 }
 
+/**
+ * The provider an endpoint URL belongs to, by its documented paths, so that an HTTP error without a telling
+ * body (an HTML 502 from a gateway) still gets that provider's error shape. null when the URL says nothing.
+ */
+export function shapeFromUrl(url: string): ProviderShape | null {
+  let path: string;
+  try {
+    path = new URL(url).pathname;
+  } catch {
+    return null;
+  }
+  if (/\/v1\/messages$/.test(path)) return 'anthropic';
+  if (/\/responses$/.test(path)) return 'openai-responses';
+  if (/:(stream)?generateContent$/i.test(path)) return 'gemini';
+  if (/\/api\/(chat|generate)$/.test(path)) return 'ollama';
+  if (/\/chat\/completions$/.test(path)) return 'openai';
+  return null;
+}
+
 function parseObject(data: string): Record<string, unknown> | null {
   if (data.charCodeAt(0) !== 123 /* '{' */) return null;
   try {

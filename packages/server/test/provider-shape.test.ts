@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createShapeTracker, describeHttpError, inBandError, redactSecrets } from '../src/provider-shape';
+import { createShapeTracker, describeHttpError, inBandError, redactSecrets, shapeFromUrl } from '../src/provider-shape';
 
 function track(events: { event?: string; data: string }[]) {
   const tracker = createShapeTracker();
@@ -67,6 +67,19 @@ describe('HTTP error bodies', () => {
 
   it('an empty body falls back to the status text', () => {
     expect(describeHttpError(502, 'Bad Gateway', '', null).failure.message).toBe('Upstream HTTP 502: Bad Gateway');
+  });
+});
+
+describe('provider from the endpoint URL', () => {
+  it('knows each provider\'s documented streaming paths, and nothing else', () => {
+    expect(shapeFromUrl('https://api.anthropic.com/v1/messages')).toBe('anthropic');
+    expect(shapeFromUrl('https://api.openai.com/v1/responses')).toBe('openai-responses');
+    expect(shapeFromUrl('https://generativelanguage.googleapis.com/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse'))
+      .toBe('gemini');
+    expect(shapeFromUrl('http://localhost:11434/api/chat')).toBe('ollama');
+    expect(shapeFromUrl('https://api.deepseek.com/chat/completions')).toBe('openai');
+    expect(shapeFromUrl('http://127.0.0.1:3000/my/proxy')).toBeNull();
+    expect(shapeFromUrl('')).toBeNull();
   });
 });
 

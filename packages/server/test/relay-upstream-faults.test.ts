@@ -62,6 +62,16 @@ describe('upstream failures become the provider\'s in-band error event', () => {
     expect(JSON.parse(event.data)).toEqual({ type: 'error', error: { type: 'overloaded_error', message: 'Upstream HTTP 529: Overloaded' } });
   });
 
+  it('an HTML 502 from an Anthropic endpoint still gets Anthropic\'s error shape (from the URL)', async () => {
+    const gateway = `${new URL(upstream.url).origin}/v1/messages`;
+    upstream.set({ status: 502, errorBody: '<html>Bad Gateway</html>' });
+    await startRelay(fetchUpstream(gateway));
+    const [event] = await allEvents();
+    expect(event.event).toBe('error');
+    expect(JSON.parse(event.data)).toEqual({ type: 'error', error: { type: 'api_error',
+      message: 'Upstream HTTP 502: <html>Bad Gateway</html>' } });
+  });
+
   it('a mid-stream upstream drop keeps what arrived and ends with an in-band error', async () => {
     upstream.set({ tokens: ['a', 'b', 'c', 'd', 'e'], dropAfter: 3 });
     await startRelay();
@@ -130,6 +140,12 @@ describe('upstream formats', () => {
     await startRelay();
     const events = await allEvents();
     expect(events.map((e) => e.data).join('')).toBe('one two\nthree');
+  });
+
+  it('a UTF-8 byte order mark at the start of the body is not part of the first field', async () => {
+    const bytes = new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode('data: first\n\ndata: [DONE]\n\n')]);
+    await startRelay(async () => new Response(bytes, { headers: { 'content-type': 'text/event-stream' } }));
+    expect((await allEvents()).map((e) => e.data)).toEqual(['first', '[DONE]']);
   });
 
   it('SSE event names, [DONE] and multi-line data pass through; upstream ids and comments do not', async () => {
