@@ -100,7 +100,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): RelayStore {
       const events = stream.events.slice(start, start + Math.max(0, limit));
       const reachesEnd = start + events.length >= stream.events.length;
       const nextSeq = events.length > 0 ? events[0].seq : Math.max(afterSeq + 1, Math.min(firstSeq, stream.lastSeq + 1));
-      return { events, ended: stream.ended && reachesEnd, nextSeq };
+      return { events, ended: stream.ended && reachesEnd, nextSeq, lastSeq: stream.lastSeq };
     },
 
     wait(streamId, afterSeq, timeoutMs, signal) {

@@ -32,6 +32,12 @@ function seqOf(id: string): number {
   return Number(id.slice(0, id.indexOf('-')));
 }
 
+/** The last event's seq, from the stream's newest entry (an event, the start mark or the end mark). */
+function lastSeqOf(newest: StreamEntry): number {
+  if (newest.message.t === 'start') return 0;
+  return newest.message.t === 'end' ? seqOf(newest.id) - 1 : seqOf(newest.id);
+}
+
 function asEntries(reply: unknown): StreamEntry[] {
   return Array.isArray(reply) ? (reply as StreamEntry[]) : [];
 }
@@ -163,11 +169,12 @@ export function redisStore(options: RedisStoreOptions): RelayStore {
     async read(streamId, afterSeq, limit): Promise<ReadResult | null> {
       const client = await connectMain();
       const key = keyOf(streamId);
-      const [range, exists] = await client.multi()
+      const [range, latest] = await client.multi()
         .xRange(key, `${afterSeq + 1}-0`, '+', { COUNT: Math.max(1, limit) + 1 })
-        .exists(key)
+        .xRevRange(key, '+', '-', { COUNT: 1 })
         .execAsPipeline();
-      if (Number(exists) === 0) return null;
+      const [last] = asEntries(latest);
+      if (!last) return null;
       const events: StoredEvent[] = [];
       let ended = false;
       let nextSeq: number | null = null;
@@ -182,7 +189,7 @@ export function redisStore(options: RedisStoreOptions): RelayStore {
         if (events.length === limit) break;
         events.push({ seq, event: entry.message.e ?? '', data: entry.message.d ?? '' });
       }
-      return { events, ended, nextSeq: nextSeq ?? afterSeq + 1 };
+      return { events, ended, nextSeq: nextSeq ?? afterSeq + 1, lastSeq: lastSeqOf(last) };
     },
 
     wait(streamId, afterSeq, timeoutMs, signal) {
@@ -213,12 +220,10 @@ export function redisStore(options: RedisStoreOptions): RelayStore {
     async end(streamId, ttlMs) {
       const client = await connectMain();
       const key = keyOf(streamId);
-      const [last] = await client.xRevRange(key, '+', '-', { COUNT: 1 });
-      if (!last) return;
-      const lastSeq = last.message.t === 'start' ? 0 : seqOf(last.id);
-      if (last.message.t === 'end') return;
+      const [last] = asEntries(await client.xRevRange(key, '+', '-', { COUNT: 1 }));
+      if (!last || last.message.t === 'end') return;
       await client.multi()
-        .xAddNoMkStream(key, `${lastSeq + 1}-0`, { t: 'end' })
+        .xAddNoMkStream(key, `${lastSeqOf(last) + 1}-0`, { t: 'end' })
         .pExpire(key, Math.max(1, ttlMs))
         .execAsPipeline();
     },

@@ -183,6 +183,10 @@ export function createRelay(options: RelayOptions = {}): Relay {
       if (!probe) {
         return jsonError(404, 'stream_not_found', `Stream ${resume.streamId} is unknown or has expired; start a new request`);
       }
+      // A position past the stream's end was never handed out; following from it could only stall.
+      if (resume.afterSeq > probe.lastSeq) {
+        return jsonError(400, 'invalid_resume_point', `Stream ${resume.streamId} has no event ${resume.afterSeq}`);
+      }
       if (probe.nextSeq > resume.afterSeq + 1) {
         return jsonError(410, 'events_evicted',
           `Stream ${resume.streamId} no longer holds the events after ${resume.afterSeq}; start a new request`);

@@ -19,6 +19,8 @@ export interface ReadResult {
    * stream). More than `afterSeq + 1` means entries were evicted (bounded store) and the gap cannot be replayed.
    */
   nextSeq: number;
+  /** The highest seq appended so far (0 before the first event). */
+  lastSeq: number;
 }
 
 /**

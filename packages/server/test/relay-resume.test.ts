@@ -127,7 +127,24 @@ describe('relay with memoryStore: resume after a drop', () => {
     const foreign = await fetch(server.url, { method: 'POST', headers: { 'last-event-id': 'chatcmpl-123' }, body: '{}' });
     expect(foreign.status).toBe(400);
     expect(await foreign.json()).toMatchObject({ error: { code: 'invalid_resume_point' } });
+    const malformed = await fetch(`${server.url}?stream=abc&after=-1`);
+    expect(malformed.status).toBe(400);
+    await malformed.body?.cancel();
     expect(upstream.calls).toHaveLength(0);
+  });
+
+  it('a position past the end of a real stream is 400, not a stall', async () => {
+    upstream.set({ tokens: ['a', 'b'] });
+    await startRelay();
+    const events = await (await openSse(server.url)).rest();
+    const streamId = events[0].id.split(':')[0];
+    const beyond = await fetch(server.url, { method: 'POST', headers: { 'last-event-id': `${streamId}:${events.length + 1}` },
+      body: '{}' });
+    expect(beyond.status).toBe(400);
+    expect(await beyond.json()).toMatchObject({ error: { code: 'invalid_resume_point' } });
+    const atEnd = await openSse(server.url, { headers: { 'last-event-id': `${streamId}:${events.length}` } });
+    expect(await atEnd.rest()).toEqual([]);
+    expect(upstream.calls).toHaveLength(1);
   });
 
   it('events evicted from a bounded store answer 410 instead of a gap', async () => {

@@ -32,12 +32,13 @@ describe.each(Object.keys(stores))('%s: the RelayStore contract', (name) => {
     const id = newId();
     expect(await store.create(id, TTL)).toBe(true);
     expect(await store.exists(id)).toBe(true);
-    expect(await store.read(id, 0, 10)).toEqual({ events: [], ended: false, nextSeq: 1 });
+    expect(await store.read(id, 0, 10)).toEqual({ events: [], ended: false, nextSeq: 1, lastSeq: 0 });
     await store.append(id, [ev(1), ev(2, 'line1\nline2', 'custom')], TTL);
     await store.append(id, [ev(3, '')], TTL);
-    expect(await store.read(id, 0, 10)).toEqual({ events: [ev(1), ev(2, 'line1\nline2', 'custom'), ev(3, '')], ended: false, nextSeq: 1 });
-    expect(await store.read(id, 1, 1)).toEqual({ events: [ev(2, 'line1\nline2', 'custom')], ended: false, nextSeq: 2 });
-    expect(await store.read(id, 3, 10)).toEqual({ events: [], ended: false, nextSeq: 4 });
+    expect(await store.read(id, 0, 10)).toEqual({ events: [ev(1), ev(2, 'line1\nline2', 'custom'), ev(3, '')], ended: false, nextSeq: 1,
+      lastSeq: 3 });
+    expect(await store.read(id, 1, 1)).toEqual({ events: [ev(2, 'line1\nline2', 'custom')], ended: false, nextSeq: 2, lastSeq: 3 });
+    expect(await store.read(id, 3, 10)).toEqual({ events: [], ended: false, nextSeq: 4, lastSeq: 3 });
   });
 
   it('end marks the stream complete once a reader has reached its last event', async () => {
@@ -48,7 +49,7 @@ describe.each(Object.keys(stores))('%s: the RelayStore contract', (name) => {
     await store.end(id, TTL);
     expect(await store.read(id, 0, 1)).toMatchObject({ events: [ev(1)], ended: false });
     expect(await store.read(id, 0, 10)).toMatchObject({ events: [ev(1), ev(2)], ended: true });
-    expect(await store.read(id, 2, 10)).toMatchObject({ events: [], ended: true });
+    expect(await store.read(id, 2, 10)).toMatchObject({ events: [], ended: true, lastSeq: 2 });
   });
 
   it('wait resolves true on an append after the seq, false on timeout, false on abort', async () => {
