@@ -1,0 +1,40 @@
+// Bundle size: min+gzip of app entries importing our APIs, side by side with the peers (react/vue external).
+//
+//   pnpm --filter bench exec tsx bundle.bench.ts
+
+import { measure, OUR_ENTRIES, PEER_ENTRIES, type Measured } from './lib/bundle';
+import { fmt, markdownTable, writeResult } from './lib/stats';
+
+const measured: Measured[] = [];
+for (const entry of [...OUR_ENTRIES, ...PEER_ENTRIES]) measured.push(await measure(entry));
+
+const rows = measured.map((m) => ({
+  entry: m.name,
+  'min bytes': fmt(m.minBytes),
+  'min+gzip bytes': fmt(m.gzipBytes),
+  'min+gzip KB': (m.gzipBytes / 1024).toFixed(2),
+  budget: m.budget === undefined ? '' : `${(m.budget / 1024).toFixed(1)} KB${m.note ? ` (${m.note})` : ''}`,
+  'within budget': m.budget === undefined ? '' : m.gzipBytes <= m.budget ? 'yes' : 'NO',
+}));
+console.table(rows);
+
+const gz = (name: string) => measured.find((m) => m.name === name)?.gzipBytes ?? NaN;
+writeResult('bundle', {
+  title: 'Bundle size (esbuild, minified, ESM, browser, gzip -9; react/vue external)',
+  markdown: [
+    markdownTable(rows),
+    '',
+    '"beyond core" bundles the binding with `@tokenstream/core` left external: what the binding adds to an app that already has core.',
+    'The AI SDK row is `useChat` from `@ai-sdk/react` 2 (pulls in `ai` 5, its UI message stream parser and zod schemas).',
+  ].join('\n'),
+  figures: {
+    coreCreateStream: gz('core: createStream'),
+    coreCreateChat: gz('core: createChat'),
+    reactUseChat: gz('react: useChat (app total)'),
+    vueUseChat: gz('vue: useChat (app total)'),
+    reactBeyondCore: gz('react: whole package beyond core'),
+    vueBeyondCore: gz('vue: whole package beyond core'),
+    aiSdkUseChat: gz('peer: @ai-sdk/react useChat'),
+    fetchEventSource: gz('peer: @microsoft/fetch-event-source alone'),
+  },
+});

@@ -1,0 +1,117 @@
+// The streams every throughput/memory/render bench replays: one answer of N text deltas, written as OpenAI Chat
+// Completions SSE (what createStream and the raw parsers read) and as the AI SDK 5 UI message stream (what its
+// DefaultChatTransport reads), then split into seeded random 1..4096-byte chunks so every contender sees the same cuts.
+
+const encoder = new TextEncoder();
+
+/** mulberry32: a small seeded PRNG, so every run and every contender gets the same tokens and chunk boundaries. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const WORDS = ['the', 'stream', 'token', 'model', 'answer', 'of', 'a', 'is', 'naïve', 'café', '"quoted"', 'line\n', 'tab\t', '☃', 'JSON', 'fast'];
+
+/** N token-sized text deltas (1-2 words, average ~5 characters, some needing JSON escapes or multi-byte UTF-8). */
+export function makeDeltas(count: number, seed = 1): string[] {
+  const random = seededRandom(seed);
+  const deltas: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const word = WORDS[Math.floor(random() * WORDS.length)];
+    deltas.push(i === 0 ? word : ` ${word}`);
+  }
+  return deltas;
+}
+
+/** Deltas of about `perDelta` characters whose joined text is about `bytes` long (for the memory bench). */
+export function makeDeltasOfSize(bytes: number, perDelta = 50, seed = 2): string[] {
+  const words = makeDeltas(Math.ceil(bytes / 5), seed);
+  const deltas: string[] = [];
+  let current = '';
+  for (const word of words) {
+    current += word;
+    if (current.length >= perDelta) {
+      deltas.push(current);
+      current = '';
+    }
+  }
+  if (current) deltas.push(current);
+  return deltas;
+}
+
+export function openAIChatSSE(deltas: readonly string[]): string {
+  const head = '{"id":"chatcmpl-bench","object":"chat.completion.chunk","created":1700000000,"model":"gpt-4o-mini","choices":[{"index":0,"delta":';
+  const parts: string[] = [`data: ${head}{"role":"assistant","content":""},"finish_reason":null}]}\n\n`];
+  for (const delta of deltas) {
+    parts.push(`data: ${head}{"content":${JSON.stringify(delta)}},"finish_reason":null}]}\n\n`);
+  }
+  parts.push(`data: ${head}{},"finish_reason":"stop"}]}\n\n`);
+  parts.push(
+    'data: {"id":"chatcmpl-bench","object":"chat.completion.chunk","created":1700000000,"model":"gpt-4o-mini","choices":[],' +
+      `"usage":{"prompt_tokens":12,"completion_tokens":${deltas.length},"total_tokens":${deltas.length + 12}}}\n\n`,
+  );
+  parts.push('data: [DONE]\n\n');
+  return parts.join('');
+}
+
+/** AI SDK 5 UI message stream (SSE of JSON chunks, `x-vercel-ai-ui-message-stream: v1`), as streamText().toUIMessageStreamResponse() writes it. */
+export function aiSdkUIMessageSSE(deltas: readonly string[]): string {
+  const parts: string[] = [
+    'data: {"type":"start","messageId":"msg-bench"}\n\n',
+    'data: {"type":"start-step"}\n\n',
+    'data: {"type":"text-start","id":"0"}\n\n',
+  ];
+  for (const delta of deltas) parts.push(`data: {"type":"text-delta","id":"0","delta":${JSON.stringify(delta)}}\n\n`);
+  parts.push('data: {"type":"text-end","id":"0"}\n\n', 'data: {"type":"finish-step"}\n\n', 'data: {"type":"finish"}\n\n', 'data: [DONE]\n\n');
+  return parts.join('');
+}
+
+/** The same bytes cut at seeded random points, 1..maxChunk bytes each (cuts fall inside UTF-8 sequences too). */
+export function splitBytes(text: string, seed = 7, maxChunk = 4096): Uint8Array[] {
+  const bytes = encoder.encode(text);
+  const random = seededRandom(seed);
+  const chunks: Uint8Array[] = [];
+  for (let offset = 0; offset < bytes.length; ) {
+    const size = 1 + Math.floor(random() * maxChunk);
+    chunks.push(bytes.subarray(offset, offset + size));
+    offset += size;
+  }
+  return chunks;
+}
+
+/** A body that hands out one chunk per pull; `onPull(i)` runs before chunk i (the memory bench samples the heap there). */
+export function bodyOf(chunks: readonly Uint8Array[], onPull?: (index: number) => void): ReadableStream<Uint8Array> {
+  let index = 0;
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      onPull?.(index);
+      if (index < chunks.length) controller.enqueue(chunks[index++]);
+      else controller.close();
+    },
+  });
+}
+
+/** A fetch that answers every request with the given chunks as an event stream (a new body each call). */
+export function fakeFetch(
+  chunks: readonly Uint8Array[],
+  headers: Record<string, string> = {},
+  onPull?: (index: number) => void,
+): typeof fetch {
+  // The reply does not depend on the request: every contender builds its own request body.
+  return async () => {
+    return new Response(bodyOf(chunks, onPull), {
+      status: 200,
+      headers: { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', ...headers },
+    });
+  };
+}
+
+export function joined(deltas: readonly string[]): string {
+  return deltas.join('');
+}
