@@ -15,7 +15,8 @@ import { readEvents } from './transport/body-reader';
 import { formatFromContentType, isHtml, type BodyFormat } from './transport/content-type';
 import { abortedError, runHttpAttempt } from './transport/http-attempt';
 import { readErrorBody, resolveHeaders, encodeBody, toHeaderSafe, DEFAULT_ACCEPT } from './transport/request';
-import type { Delta, ProviderAdapter, RawEvent, StreamOptions, StreamSnapshot, StreamStatus } from './types';
+import { runWebSocketAttempt } from './transport/websocket';
+import type { Delta, ProviderAdapter, RawEvent, StreamOptions, StreamSnapshot, StreamStatus, WebSocketConstructorLike } from './types';
 
 export const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
 export const DEFAULT_MAX_EVENT_BYTES = 8 * 1024 * 1024;
@@ -64,6 +65,7 @@ export class StreamRun {
     let release: (() => void) | undefined;
     try {
       if (this.controller.signal.aborted) throw abortedError();
+      this.checkEnvironment();
       release = await this.waitForPoolSlot();
       this.requestStartedAt = now();
       await this.attemptUntilComplete();
@@ -88,6 +90,17 @@ export class StreamRun {
   detach(): void {
     this.published = false;
     this.abort();
+  }
+
+  /** A missing fetch or WebSocket fails at start(), clearly, instead of being retried. */
+  private checkEnvironment(): void {
+    if (this.options.transport === 'websocket') {
+      if (typeof (this.options.WebSocket ?? globalThis.WebSocket) !== 'function') {
+        throw new StreamError('network', 'No WebSocket implementation here: pass options.WebSocket');
+      }
+    } else if (typeof (this.options.fetch ?? globalThis.fetch) !== 'function') {
+      throw new StreamError('network', 'No fetch implementation here: pass options.fetch');
+    }
   }
 
   private async waitForPoolSlot(): Promise<(() => void) | undefined> {
@@ -165,7 +178,8 @@ export class StreamRun {
     this.firstEventOfConnection = true;
     touch();
     try {
-      await this.httpAttempt(attemptController.signal, touch);
+      if (this.options.transport === 'websocket') await this.webSocketAttempt(attemptController.signal, touch);
+      else await this.httpAttempt(attemptController.signal, touch);
     } catch (cause) {
       if (timedOut && !this.controller.signal.aborted) {
         throw new StreamError('timeout', `No data arrived for ${idleMs} ms`, { cause });
@@ -179,9 +193,6 @@ export class StreamRun {
 
   private async httpAttempt(signal: AbortSignal, touch: () => void): Promise<void> {
     const fetchImpl = this.options.fetch ?? globalThis.fetch;
-    if (typeof fetchImpl !== 'function') {
-      throw new StreamError('network', 'No fetch implementation here: pass options.fetch');
-    }
     const headers = await resolveHeaders(this.options.headers);
     const { body, contentType } = encodeBody(this.options.body);
     if (contentType && !headers['content-type']) headers['content-type'] = contentType;
@@ -196,6 +207,27 @@ export class StreamRun {
       signal,
       readResponse: (response) => this.readResponse(response, touch),
     });
+  }
+
+  private async webSocketAttempt(signal: AbortSignal, touch: () => void): Promise<void> {
+    const WebSocketImpl = (this.options.WebSocket ?? globalThis.WebSocket) as WebSocketConstructorLike;
+    this.status = 'streaming';
+    await runWebSocketAttempt({
+      url: String(this.options.url),
+      body: this.options.body,
+      lastEventId: this.sawIds ? this.lastEventId : '',
+      WebSocket: WebSocketImpl,
+      signal,
+      maxEventBytes: this.options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES,
+      onBytes: (count) => {
+        this.bytes += count;
+        touch();
+      },
+      onEvent: (event) => {
+        if (!this.completed) this.applyEvent(event, event.id !== '' && event.id !== this.currentId);
+      },
+    });
+    if (!this.completed && !this.adapter) this.completed = true;
   }
 
   private async readResponse(response: Response, touch: () => void): Promise<void> {
