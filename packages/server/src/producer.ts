@@ -41,6 +41,8 @@ export interface ProducerRun {
   upstream: Upstream;
   request: Request;
   signal: AbortSignal;
+  /** Called once events are in the store, with the last seq stored. */
+  onAppended(lastSeq: number): void;
 }
 
 /**
@@ -57,6 +59,7 @@ export async function produceStream(run: ProducerRun): Promise<void> {
     if (events.length === 0) return;
     const stored: StoredEvent[] = events.map((e) => ({ seq: ++seq, event: e.event, data: e.data }));
     await store.append(streamId, stored, liveTtlMs);
+    run.onAppended(seq);
   };
   const stopReason = (): RelayFailure | null => (signal.reason instanceof RelayStop ? signal.reason.failure : null);
   // What the events revealed wins over what the URL suggests; with neither, OpenAI's shape.

@@ -31,7 +31,36 @@ interface ProducerState {
   abort: AbortController;
   /** Clients of this instance attached to the stream (for onClientGone: 'abort'). */
   attached: number;
+  /** What the store holds: followers on this instance are woken from here, not through the store. */
+  lastSeq: number;
+  finished: boolean;
+  wakers: Set<() => void>;
   done: Promise<void>;
+}
+
+/** Like RelayStore.wait, for a stream produced by this instance: no store round trip, no blocking connection. */
+function waitForProducer(producer: ProducerState, afterSeq: number, timeoutMs: number, signal: AbortSignal): Promise<boolean> {
+  if (producer.finished || producer.lastSeq > afterSeq) return Promise.resolve(true);
+  if (signal.aborted) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const settle = (value: boolean) => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+      producer.wakers.delete(wake);
+      resolve(value);
+    };
+    const wake = () => {
+      if (producer.finished || producer.lastSeq > afterSeq) settle(true);
+    };
+    const onAbort = () => settle(false);
+    const timer = setTimeout(() => settle(false), timeoutMs);
+    producer.wakers.add(wake);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+function wakeFollowers(producer: ProducerState): void {
+  for (const wake of [...producer.wakers]) wake();
 }
 
 interface ClientFeed {
@@ -63,9 +92,13 @@ export function createRelay(options: RelayOptions = {}): Relay {
     const ttlTimer = setTimeout(() => abort.abort(new RelayStop({
       message: `Relay TTL of ${ttlMs} ms reached; upstream stopped`, type: 'api_error', code: 'relay_ttl_exceeded',
     })), ttlMs);
-    const state: ProducerState = { abort, attached: 0, done: Promise.resolve() };
+    const state: ProducerState = { abort, attached: 0, lastSeq: 0, finished: false, wakers: new Set(), done: Promise.resolve() };
     producers.set(streamId, state);
-    state.done = produceStream({ streamId, store, liveTtlMs, ttlMs, upstream, request, signal: abort.signal })
+    const onAppended = (lastSeq: number) => {
+      state.lastSeq = lastSeq;
+      wakeFollowers(state);
+    };
+    state.done = produceStream({ streamId, store, liveTtlMs, ttlMs, upstream, request, signal: abort.signal, onAppended })
       .catch((error: unknown) => {
         abort.abort();
         reportError(error);
@@ -73,6 +106,8 @@ export function createRelay(options: RelayOptions = {}): Relay {
       .finally(() => {
         clearTimeout(ttlTimer);
         producers.delete(streamId);
+        state.finished = true;
+        wakeFollowers(state);
       });
   }
 
@@ -150,7 +185,9 @@ export function createRelay(options: RelayOptions = {}): Relay {
               return;
             }
             if (result.ended) return finish(controller);
-            const woke = await store.wait(streamId, cursor, heartbeatMs, stopWaiting.signal);
+            const woke = producer
+              ? await waitForProducer(producer, cursor, heartbeatMs, stopWaiting.signal)
+              : await store.wait(streamId, cursor, heartbeatMs, stopWaiting.signal);
             if (detached) return;
             if (!woke) {
               controller.enqueue(heartbeatBytes);
