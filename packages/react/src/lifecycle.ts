@@ -68,8 +68,13 @@ export class MountGate {
       queueMicrotask(() => {
         if (this.pending.get(key) !== call) return; // cancelled; its waiters were answered
         this.pending.delete(key);
-        if (!this.mounted) return settle(call, Promise.resolve(whenDropped()));
-        settle(call, call.run());
+        let result: Promise<unknown>;
+        try {
+          result = this.mounted ? call.run() : Promise.resolve(whenDropped());
+        } catch (error) {
+          result = Promise.reject(error);
+        }
+        settle(call, result);
       });
     });
   }

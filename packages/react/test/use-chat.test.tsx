@@ -91,6 +91,18 @@ describe('useChat (React)', () => {
     await waitFor(() => expect(req.bodyClosed).toBe(true));
   });
 
+  it('passes a rejected send() through to the caller (editing a message that is not there)', async () => {
+    const fake = createFakeFetch();
+    let chat!: ReturnType<typeof useChat>;
+    function Probe() {
+      chat = useChat(options(fake));
+      return null;
+    }
+    render(<Probe />);
+    await expect(chat.send('Hi', { editMessageId: 'missing' })).rejects.toThrow(/editMessageId/);
+    expect(fake.requests).toHaveLength(0);
+  });
+
   it('renders an HTTP error with its kind and status (401)', async () => {
     const fake = createFakeFetch();
     render(<ChatView options={options(fake, { headers: { authorization: 'Bearer sk-secret-value' } })} />);
