@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { connect, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRelay, memoryStore, toNodeHandler, type Upstream } from '../src/index';
 import { openAiText, openSse } from './support/sse-client';
@@ -57,6 +57,50 @@ describe('toNodeHandler', () => {
       expect(res.headers.get('content-type')).toBe('application/json');
       expect(await res.json()).toMatchObject({ error: { code: 'stream_not_found' } });
     } finally {
+      await relay.close();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it('waits for drain: a client that stops reading leaves the data in the store, not in Node\'s buffers', async () => {
+    const tokens = Array.from({ length: 1300 }, (_, i) => `${i}:${'z'.repeat(16 * 1024)}`); // about 21 MB
+    upstream.set({ tokens });
+    const relay = createRelay({ store: memoryStore() });
+    const handler = toNodeHandler(relay, { upstream: async (signal) => fetch(upstream.url, { method: 'POST', body: '{}', signal }) });
+    let response: ServerResponse | null = null;
+    const server = createServer((req, res) => {
+      response = res;
+      handler(req, res);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const socket = connect(port, '127.0.0.1');
+    try {
+      const callIndex = upstream.calls.length;
+      socket.pause(); // the browser tab that stopped reading
+      socket.write(`POST /api/chat HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-length: 2\r\n\r\n{}`);
+      expect(await (await upstream.callAt(callIndex)).outcome).toBe('complete');
+      await expect.poll(() => relay.stats().upstreams, { timeout: 10_000, interval: 20 }).toBe(0);
+
+      // The kernel's socket buffers hold a few MB at most; the rest must still be in the store.
+      expect(response!.writableLength).toBeLessThanOrEqual(16 * 1024 + 80 * 1024);
+      expect(relay.stats().maxClientBufferedBytes).toBeLessThanOrEqual(16 * 1024 + 80 * 1024);
+      expect(response!.writableFinished).toBe(false);
+
+      let received = 0;
+      let tail = '';
+      await new Promise<void>((resolve) => {
+        socket.on('data', (chunk: Buffer) => {
+          received += chunk.length;
+          tail = (tail + chunk.toString('latin1')).slice(-32);
+          if (tail.includes('data: [DONE]\n\n')) resolve();
+        });
+        socket.resume();
+      });
+      expect(received).toBeGreaterThan(21 * 1000 * 1000);
+    } finally {
+      socket.destroy();
       await relay.close();
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
