@@ -119,6 +119,38 @@ describe('useStream (React)', () => {
     expect(fake.requests).toHaveLength(1);
   });
 
+  it('StrictMode: a child starting the parent’s stream from its mount effect also makes one request', async () => {
+    const fake = createFakeFetch();
+    function StartOnMount(props: { start: () => Promise<unknown> }) {
+      const { start } = props;
+      useEffect(() => {
+        void start();
+      }, [start]);
+      return null;
+    }
+    function Parent() {
+      const s = useStream(options(fake));
+      return (
+        <>
+          <output data-testid="text">{s.text}</output>
+          <StartOnMount start={s.start} />
+        </>
+      );
+    }
+    render(
+      <StrictMode>
+        <Parent />
+      </StrictMode>,
+    );
+    const req = await fake.nextRequest();
+    req.respondStream();
+    req.push(openai.role() + openai.text('From the child'));
+    await waitFor(() => expect(text()).toBe('From the child'));
+    await act(() => nextTask());
+    expect(fake.requests).toHaveLength(1);
+    expect(req.signal.aborted).toBe(false); // the simulated unmount of the parent did not stop it
+  });
+
   it('StrictMode: the controller stays usable after the simulated unmount (start from a click)', async () => {
     const fake = createFakeFetch();
     render(
