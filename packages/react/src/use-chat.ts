@@ -1,5 +1,5 @@
 import { createChat } from '@tokenstream/core';
-import type { ChatController, ChatMessage, ChatOptions, ChatSnapshot } from '@tokenstream/core';
+import type { ChatMessage, ChatOptions, ChatSnapshot } from '@tokenstream/core';
 import { useEffect, useInsertionEffect, useMemo, useRef } from 'react';
 import { liveChatCallbacks } from './chat-options';
 import { latestOptionsView, MountGate, shallowEqual, type Latest } from './lifecycle';
@@ -17,7 +17,6 @@ export interface ChatActions {
 export type UseChatResult<T extends object = ChatSnapshot> = T & ChatActions;
 
 interface ChatBinding {
-  controller: ChatController;
   store: ExternalStore<ChatSnapshot>;
   idle: ChatSnapshot;
   gate: MountGate;
@@ -43,7 +42,6 @@ function createChatBinding(latest: Latest<ChatOptions>): ChatBinding {
     addToolResult: (toolCallId, result) => controller.addToolResult(toolCallId, result),
   };
   return {
-    controller,
     store: { subscribe: (listener) => controller.subscribe(listener), getSnapshot: current },
     idle: current(),
     gate,

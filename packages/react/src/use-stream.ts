@@ -1,5 +1,5 @@
 import { createStream } from '@tokenstream/core';
-import type { StreamController, StreamOptions, StreamSnapshot } from '@tokenstream/core';
+import type { StreamOptions, StreamSnapshot } from '@tokenstream/core';
 import { useEffect, useInsertionEffect, useMemo, useRef } from 'react';
 import { latestOptionsView, MountGate, shallowEqual, type Latest } from './lifecycle';
 import { useSelectedSnapshot, type ExternalStore } from './use-selected';
@@ -16,7 +16,6 @@ export interface StreamActions {
 export type UseStreamResult<T extends object = StreamSnapshot> = T & StreamActions;
 
 interface StreamBinding {
-  controller: StreamController;
   store: ExternalStore<StreamSnapshot>;
   idle: StreamSnapshot;
   gate: MountGate;
@@ -48,7 +47,6 @@ function createStreamBinding(latest: Latest<StreamOptions>): StreamBinding {
     },
   };
   return {
-    controller,
     store: { subscribe: (listener) => controller.subscribe(listener), getSnapshot: () => controller.getSnapshot() },
     idle: controller.getSnapshot(),
     gate,
