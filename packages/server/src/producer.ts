@@ -107,32 +107,36 @@ export async function produceStream(run: ProducerRun): Promise<void> {
       await append(events);
     };
 
+    let readError: unknown = null;
     try {
       for (;;) {
-        const { done, value } = await reader.read();
+        let chunk: ReadableStreamReadResult<Uint8Array>;
+        try {
+          chunk = await reader.read();
+        } catch (error) {
+          readError = error;
+          break;
+        }
         if (signal.aborted) break;
-        if (done) {
+        if (chunk.done) {
           parser.feed(decoder.decode());
           parser.end();
           await flush();
           break;
         }
-        parser.feed(decoder.decode(value, { stream: true }));
+        parser.feed(decoder.decode(chunk.value, { stream: true }));
         await flush();
-      }
-    } catch (error) {
-      if (!signal.aborted) {
-        await flush();
-        await fail({ message: `Upstream stream broke off: ${errorMessage(error)}`, type: 'api_error', code: 'upstream_dropped' });
-        return;
       }
     } finally {
       signal.removeEventListener('abort', cancelReader);
+      // After a store failure the body is left unread: close the connection now rather than at GC.
+      void reader.cancel().catch(() => undefined);
     }
 
-    const stop = stopReason();
     if (signal.aborted) {
-      await fail(stop ?? { message: 'Upstream aborted', type: 'api_error', code: 'upstream_aborted' });
+      await fail(stopReason() ?? { message: 'Upstream aborted', type: 'api_error', code: 'upstream_aborted' });
+    } else if (readError !== null) {
+      await fail({ message: `Upstream stream broke off: ${errorMessage(readError)}`, type: 'api_error', code: 'upstream_dropped' });
     } else if (tracker.shape !== null && !tracker.terminal) {
       await fail({ message: 'Upstream stream ended before the provider\'s end-of-stream signal', type: 'api_error',
         code: 'upstream_dropped' });

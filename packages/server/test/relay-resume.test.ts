@@ -162,6 +162,24 @@ describe('relay with memoryStore: resume after a drop', () => {
     expect(await gone.json()).toMatchObject({ error: { code: 'events_evicted' } });
   });
 
+  it('a stream removed from the store mid-run stops its upstream and is reported through onError', async () => {
+    // More than socket buffers hold, so the upstream cannot have finished unless the relay kept reading.
+    const big = Array.from({ length: 200 }, (_, i) => `${i}${'q'.repeat(64 * 1024)}`);
+    upstream.set({ tokens: big, holdAfter: 2 });
+    const store = memoryStore();
+    const errors: unknown[] = [];
+    relay = createRelay({ store, onError: (error) => errors.push(error) });
+    server = await serveRelay(relay, fetchUpstream(upstream.url));
+    const client = await openSse(server.url);
+    const before = await client.events(3);
+    await store.expire(before[0].id.split(':')[0], 0);
+    upstream.release();
+    expect(await upstream.calls[0].outcome).toBe('aborted-by-client');
+    expect(await client.rest()).toEqual([]); // the body ends; a reconnect would get 404
+    expect(errors).toHaveLength(1);
+    expect(String(errors[0])).toMatch(/no longer in the store/);
+  });
+
   it('sends `: ping` heartbeats while the upstream is silent', async () => {
     upstream.set({ tokens: TOKENS, holdAfter: 1 });
     await startRelay({ heartbeatMs: 20 });
