@@ -12,6 +12,8 @@ export interface RedisStoreOptions {
   maxEventsPerStream?: number;
   /** Idle blocking connections kept for following live streams. Default 4. */
   maxIdleBlockingConnections?: number;
+  /** How long a call waits for the first connection before it fails (the relay then answers 503). Default 5 000. */
+  connectTimeoutMs?: number;
   /** Connection errors (node-redis reconnects by itself). Default: ignored. */
   onError?: (error: unknown) => void;
 }
@@ -71,10 +73,12 @@ export function redisStore(options: RedisStoreOptions): RelayStore {
   const maxEvents = Math.max(1, options.maxEventsPerStream ?? 10_000);
   const maxIdle = options.maxIdleBlockingConnections ?? 4;
   const reportError = options.onError ?? (() => undefined);
+  const connectTimeoutMs = options.connectTimeoutMs ?? 5_000;
   const keyOf = (streamId: string) => `${prefix}${streamId}`;
 
   let closed = false;
-  let mainClient: Promise<RedisClient> | null = null;
+  let mainClient: RedisClient | null = null;
+  let firstConnect: Promise<RedisClient> | null = null;
   const idleBlocking: RedisClient[] = [];
   const busyBlocking = new Set<RedisClient>();
   const watchers = new Map<string, Watcher>();
@@ -83,15 +87,29 @@ export function redisStore(options: RedisStoreOptions): RelayStore {
   // Node-only client (edge runtimes), and the first request does not wait for the module to load.
   const redisModule = import('redis');
   redisModule.catch(() => undefined);
-  const connectMain = (): Promise<RedisClient> => {
-    if (closed) return Promise.reject(new Error('redisStore is closed'));
-    mainClient ??= redisModule.then(async ({ createClient }) => {
-      const client = createClient({ url: options.url });
+  // Fail fast while Redis is unreachable (the relay answers 503 and clients retry) instead of queueing
+  // commands: no offline queue, and a bounded wait for the first connection, which node-redis retries forever.
+  const connectMain = async (): Promise<RedisClient> => {
+    if (closed) throw new Error('redisStore is closed');
+    if (mainClient?.isReady) return mainClient;
+    if (mainClient && firstConnect === null) throw new Error('Redis connection lost; reconnecting');
+    firstConnect ??= redisModule.then(async ({ createClient }) => {
+      const client = createClient({ url: options.url, disableOfflineQueue: true });
       client.on('error', reportError);
+      mainClient = client;
       await client.connect();
+      firstConnect = null;
       return client;
     });
-    return mainClient;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`Redis not reachable within ${connectTimeoutMs} ms`)), connectTimeoutMs);
+    });
+    try {
+      return await Promise.race([firstConnect, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
   };
 
   const acquireBlocking = async (): Promise<RedisClient> => {
@@ -247,7 +265,8 @@ export function redisStore(options: RedisStoreOptions): RelayStore {
       busyBlocking.clear();
       const main = mainClient;
       mainClient = null;
-      if (main) await main.then((client) => client.close(), () => undefined);
+      if (main?.isReady) await main.close();
+      else main?.destroy();
     },
   };
 }

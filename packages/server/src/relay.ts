@@ -210,6 +210,16 @@ export function createRelay(options: RelayOptions = {}): Relay {
   }
 
   async function handle(request: Request, opts: { upstream: Upstream }): Promise<Response> {
+    try {
+      return await route(request, opts.upstream);
+    } catch (error) {
+      // The store is unreachable (e.g. Redis down): a 5xx the client retries, with its Last-Event-ID.
+      reportError(error);
+      return jsonError(503, 'store_unavailable', 'The relay cannot reach its store; retry shortly', { 'retry-after': '1' });
+    }
+  }
+
+  async function route(request: Request, upstream: Upstream): Promise<Response> {
     const resume = parseResumePoint(request);
     if (resume === 'invalid') {
       return jsonError(400, 'invalid_resume_point',
@@ -234,7 +244,7 @@ export function createRelay(options: RelayOptions = {}): Relay {
     if (!(await store.create(streamId, liveTtlMs))) {
       return jsonError(503, 'relay_full', 'The relay holds as many streams as it may; retry shortly', { 'retry-after': '1' });
     }
-    startProducer(streamId, opts.upstream, request);
+    startProducer(streamId, upstream, request);
     return streamToClient(streamId, 0, request);
   }
 

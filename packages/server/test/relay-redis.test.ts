@@ -92,6 +92,24 @@ describe('relay with redisStore across two instances', () => {
     expect(openAiText([...before, ...(await first.rest())])).toBe(TEXT);
   });
 
+  it('an unreachable Redis answers 503 with Retry-After at once, and calls no upstream', async () => {
+    const errors: unknown[] = [];
+    const store = redisStore({ url: 'redis://127.0.0.1:1', connectTimeoutMs: 100, onError: () => undefined });
+    const relay = createRelay({ store, onError: (error) => errors.push(error) });
+    try {
+      const response = await relay.handle(new Request('http://relay.test/api/chat', { method: 'POST', body: '{}' }),
+        { upstream: fetchUpstream(upstream.url) });
+      expect(response.status).toBe(503);
+      expect(response.headers.get('retry-after')).toBe('1');
+      expect(await response.json()).toMatchObject({ error: { code: 'store_unavailable' } });
+      expect(String(errors[0])).toMatch(/not reachable within 100 ms/);
+      expect(upstream.calls).toHaveLength(0);
+    } finally {
+      await relay.close();
+      await store.close();
+    }
+  });
+
   it('B answers 404 once the stream expired in Redis', async () => {
     upstream.set({ tokens: ['short'] });
     const a = await startInstance({ ttlMs: 200 });
