@@ -1,7 +1,6 @@
 import { createChat } from '@tokenstream/core';
 import type { ChatMessage, ChatOptions, ChatSnapshot } from '@tokenstream/core';
 import { useEffect, useInsertionEffect, useMemo, useRef } from 'react';
-import { liveChatCallbacks } from './chat-options';
 import { latestOptionsView, MountGate, shallowEqual, type Latest } from './lifecycle';
 import { useSelectedSnapshot, type ExternalStore } from './use-selected';
 
@@ -24,9 +23,8 @@ interface ChatBinding {
 }
 
 function createChatBinding(latest: Latest<ChatOptions>): ChatBinding {
-  // Every read of an option answers from the latest render; function-valued ones are wrapped because
-  // createChat copies them when it is created.
-  const controller = createChat(latestOptionsView(latest, liveChatCallbacks(() => latest.current)));
+  // Every read of an option answers from the latest render: createChat reads its options at each step and tool call.
+  const controller = createChat(latestOptionsView(latest, {}));
   const gate = new MountGate(() => controller.stop());
   const current = () => controller.getSnapshot();
   const actions: ChatActions = {

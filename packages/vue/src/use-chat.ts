@@ -2,8 +2,7 @@ import { createChat } from '@tokenstream/core';
 import type { ChatController, ChatMessage, ChatOptions, ChatSnapshot } from '@tokenstream/core';
 import type { ShallowRef } from 'vue';
 import { mirrorSnapshot, type SnapshotRefs } from './mirror';
-import { liveChatCallbacks } from './chat-options';
-import { reactiveOptionsView, resolveOptions, type MaybeReactiveOptions } from './options';
+import { reactiveOptionsView, type MaybeReactiveOptions } from './options';
 
 export type UseChatOptions = MaybeReactiveOptions<ChatOptions>;
 
@@ -24,8 +23,8 @@ export type UseChatReturn = SnapshotRefs<ChatSnapshot> & {
  * Disposing the calling effect scope stops the chat.
  */
 export function useChat(options: UseChatOptions): UseChatReturn {
-  // Function-valued options are wrapped because createChat copies them when it is created.
-  const controller = createChat(reactiveOptionsView(options, liveChatCallbacks(() => resolveOptions(options))));
+  // createChat reads its options at each step and tool call, so a live view is all it needs.
+  const controller = createChat(reactiveOptionsView(options, {}));
   const { snapshot, refs } = mirrorSnapshot(controller, () => controller.stop());
   return {
     ...refs,
