@@ -6,6 +6,7 @@
 //   pnpm --filter bench exec node --expose-gc --import tsx memory.bench.ts
 
 import { createMockStreamServer } from '../packages/mock-server/src/index';
+import { createRelay, memoryStore } from '../packages/server/src/index';
 import { createChat, createStream } from '../packages/core/src/index';
 import { fakeFetch, joined, makeDeltasOfSize, openAIChatSSE, splitBytes } from './lib/fixtures';
 import { assert, fmt, gc, markdownTable, writeResult } from './lib/stats';
@@ -145,6 +146,57 @@ const slowRows = [
   },
 ];
 
+// Slow reader through the relay: an upstream that produces as fast as it is read, a client that reads one chunk every
+// 20 ms. The relay consumes its upstream at full speed (so a later resume finds every event): its store holds the
+// events (capped per stream; set above the answer here), while each client's own buffer stays bounded.
+const relayHeapBefore = heapUsed();
+const relay = createRelay({ store: memoryStore({ maxEventsPerStream: 250_000 }), heartbeatMs: 60_000 });
+const upstreamEvents = 200_000;
+let produced = 0;
+const encoder = new TextEncoder();
+const eventBytes = encoder.encode(
+  'data: {"id":"chatcmpl-relay","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":" token"},"finish_reason":null}]}\n\n',
+);
+const relayResponse = await relay.handle(new Request('http://bench.local/chat', { method: 'POST', body: '{}' }), {
+  upstream: async (signal) =>
+    new Response(
+      new ReadableStream<Uint8Array>({
+        pull(controller) {
+          if (signal.aborted || produced >= upstreamEvents) return controller.close();
+          for (let i = 0; i < 64 && produced < upstreamEvents; i++, produced++) controller.enqueue(eventBytes);
+        },
+      }),
+      { headers: { 'content-type': 'text/event-stream' } },
+    ),
+});
+assert(relayResponse.body, `relay answered ${relayResponse.status} without a body`);
+const relayReader = relayResponse.body.getReader();
+let relayRead = 0;
+let relayMaxClientBuffered = 0;
+let relayMaxHeap = 0;
+const relayStarted = performance.now();
+while (performance.now() - relayStarted < slow.forMs) {
+  const { done, value } = await relayReader.read();
+  if (done) break;
+  relayRead += value.byteLength;
+  relayMaxClientBuffered = Math.max(relayMaxClientBuffered, relay.stats().maxClientBufferedBytes);
+  relayMaxHeap = Math.max(relayMaxHeap, process.memoryUsage().heapUsed);
+  await new Promise((resolve) => setTimeout(resolve, slow.readEveryMs));
+}
+await relayReader.cancel();
+const relayProducedAtEnd = produced;
+await relay.close();
+const relayRows = [
+  {
+    'upstream events produced in 3 s': fmt(relayProducedAtEnd),
+    'client read in 3 s': `${(relayRead / 1024).toFixed(0)} KB`,
+    'upstream bytes produced': `${((relayProducedAtEnd * eventBytes.byteLength) / MB).toFixed(1)} MB`,
+    'max bytes buffered for the client': `${(relayMaxClientBuffered / 1024).toFixed(1)} KB`,
+    'heap growth (store + client)': `${((relayMaxHeap - relayHeapBefore) / MB).toFixed(1)} MB`,
+    'store bound': 'maxEventsPerStream (250,000 here; default 10,000)',
+  },
+];
+
 const shown = heapRows.map(({ _retained, _text, _keep, ...row }) => {
   void _retained;
   void _text;
@@ -153,6 +205,7 @@ const shown = heapRows.map(({ _retained, _text, _keep, ...row }) => {
 });
 console.table(shown);
 console.table(slowRows);
+console.table(relayRows);
 
 writeResult('memory', {
   title: 'Memory',
@@ -164,11 +217,19 @@ writeResult('memory', {
     'Slow reader against the mock server (same Node process; unthrottled producer):',
     '',
     markdownTable(slowRows),
+    '',
+    'The server already wrote more than the client read: the difference sits in the loopback socket buffers and the client\'s',
+    'fetch, not in the server process (its own per-connection buffer is the column above).',
+    '',
+    'Slow reader through the relay (@tokenstream/server, in-process Request/Response, upstream unthrottled, memoryStore):',
+    '',
+    markdownTable(relayRows),
   ].join('\n'),
   figures: {
     retainedRatio: Number((heapRows[1]._retained / heapRows[1]._text).toFixed(2)),
     retainedMB: Number((heapRows[1]._retained / MB).toFixed(2)),
     baselineRatio: Number((heapRows[0]._retained / heapRows[0]._text).toFixed(2)),
     slowReaderBufferedKB: Number((maxBuffered / 1024).toFixed(1)),
+    relayClientBufferedKB: Number((relayMaxClientBuffered / 1024).toFixed(1)),
   },
 });

@@ -1,8 +1,9 @@
 // `pnpm bench`: runs every bench in its own process (so one's heap and JIT state do not colour the next), prints their
 // tables, and writes bench/results.md with the figures of this run and the machine they come from.
 //
-//   pnpm bench            full run (a few minutes)
-//   pnpm bench --quick    smaller sizes, fewer runs
+//   pnpm bench            every bench, under ~5 minutes (partial JSON at its quick sizes, AI SDK throughput up to 20k deltas)
+//   pnpm bench --full     also the 200 KB partial-JSON case and AI SDK throughput at 40k/50k deltas (much longer)
+//   pnpm bench --quick    smaller sizes, fewer runs (a smoke run)
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,18 +12,17 @@ import { join } from 'node:path';
 import { BENCH_DIR, RESULTS_DIR, type BenchResult } from './lib/stats';
 
 const quick = process.argv.includes('--quick');
-const extra = quick ? ['--quick'] : [];
+const full = process.argv.includes('--full');
+const extra = quick ? ['--quick'] : full ? ['--full'] : [];
 
 interface Step {
   name: string;
   file: string;
-  /** A teammate's bench that prints its own table and writes no result file: its output is quoted as is. */
-  quoteOutput?: boolean;
 }
 
 const STEPS: Step[] = [
   { name: 'throughput', file: 'throughput.bench.ts' },
-  { name: 'partial-json', file: 'partial-json.bench.ts', quoteOutput: true },
+  { name: 'partial-json', file: 'partial-json.step.ts' },
   { name: 'bundle', file: 'bundle.bench.ts' },
   { name: 'memory', file: 'memory.bench.ts' },
   { name: 'render', file: 'render.bench.ts' },
@@ -42,29 +42,17 @@ for (const step of STEPS) {
   const began = Date.now();
   const child = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', step.file, ...extra], {
     cwd: BENCH_DIR,
-    stdio: step.quoteOutput ? ['ignore', 'pipe', 'inherit'] : 'inherit',
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
+    stdio: 'inherit',
   });
   const seconds = ((Date.now() - began) / 1000).toFixed(0);
-  if (step.quoteOutput) process.stdout.write(child.stdout ?? '');
   if (child.status !== 0) {
     failures.push(step.name);
     sections.push(`## ${step.name}\n\n_failed (exit ${child.status ?? child.signal}); see the console output_`);
     continue;
   }
-  if (step.quoteOutput) {
-    sections.push(`## Tool-call partial JSON (${step.file}, ${seconds} s)\n\n\`\`\`\n${stripAnsi(child.stdout ?? '').trim()}\n\`\`\``);
-    continue;
-  }
   const file = join(RESULTS_DIR, `${step.name}.json`);
   const result = JSON.parse(readFileSync(file, 'utf8')) as BenchResult;
   sections.push(`## ${result.title} (${seconds} s)\n\n${result.markdown}`);
-}
-
-function stripAnsi(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/\u001b\[[0-9;]*m/g, '');
 }
 
 const cpu = os.cpus()[0]?.model ?? readCpuModel();
@@ -79,7 +67,7 @@ function readCpuModel(): string {
 const header = [
   '# tokenstream benchmark results',
   '',
-  `Figures of the last \`pnpm bench${quick ? ' --quick' : ''}\` run (written by bench/run.ts; do not edit by hand).`,
+  `Figures of the last \`pnpm bench${quick ? ' --quick' : full ? ' --full' : ''}\` run (written by bench/run.ts; do not edit by hand).`,
   '',
   `- Date: ${new Date(startedAt).toISOString()} (took ${((Date.now() - startedAt) / 1000).toFixed(0)} s)`,
   `- Machine: ${cpu}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GB RAM, ${os.type()} ${os.release()}`,
