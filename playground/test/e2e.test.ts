@@ -8,6 +8,8 @@ import { startPlayground, type RunningPlayground } from './support/playground-se
 
 const ARTIFACTS = fileURLToPath(new URL('../test-artifacts/', import.meta.url));
 const CHAT_ROUTE = '/v1/chat/completions';
+/** Every route the playground posts to (the mock server's, inside Vite). */
+const MOCK_ROUTE = /^\/(v1\/|v1beta\/|api\/chat$|text$)/;
 
 let playground: RunningPlayground;
 let browser: RunningBrowser;
@@ -24,7 +26,7 @@ afterAll(async () => {
 
 interface OpenPage {
   page: Page;
-  /** JSON bodies of the chat requests the page sent, in order (retries included). */
+  /** JSON bodies of the requests the page sent to the mock, in order (retries included). */
   bodies: unknown[];
   consoleErrors: string[];
 }
@@ -46,7 +48,7 @@ async function openPlayground(framework: 'React' | 'Vue'): Promise<OpenPage> {
   });
   page.on('pageerror', (error) => consoleErrors.push(`pageerror: ${error.message}`));
   page.on('request', (request: Request) => {
-    if (request.method() === 'POST' && new URL(request.url()).pathname === CHAT_ROUTE) bodies.push(request.postDataJSON());
+    if (request.method() === 'POST' && MOCK_ROUTE.test(new URL(request.url()).pathname)) bodies.push(request.postDataJSON());
   });
   await page.goto(playground.url);
   await page.getByRole('link', { name: framework, exact: true }).click();
@@ -95,7 +97,14 @@ describe.each([['React' as const], ['Vue' as const]])('%s page in Chromium', (fr
   it('streams the exact mock answer progressively', async () => {
     const { page, bodies, consoleErrors } = await openPlayground(framework);
     await configure(page, { speed: 60, length: 40, reasoning: false });
-    await sendPrompt(page, 'Explain streaming in one paragraph');
+    const textarea = page.getByLabel('Prompt');
+    await textarea.fill('Explain streaming');
+    await textarea.press('Shift+Enter');
+    await textarea.pressSequentially('in one paragraph');
+    expect(await textarea.inputValue()).toBe('Explain streaming\nin one paragraph');
+    expect(bodies).toEqual([]);
+    await textarea.press('Enter');
+    expect(await textarea.inputValue()).toBe('');
 
     await page.getByTestId('assistant-text').first().waitFor();
     const final = expectedText(bodies);
@@ -103,8 +112,10 @@ describe.each([['React' as const], ['Vue' as const]])('%s page in Chromium', (fr
     const partial = await page.waitForFunction(
       (finalLength) => {
         const all = document.querySelectorAll('[data-testid="assistant-text"]');
-        const text = all[all.length - 1]?.textContent ?? '';
-        return text.length > 0 && text.length < finalLength ? text : false;
+        const last = all[all.length - 1];
+        const text = last?.textContent ?? '';
+        const typing = last?.parentElement?.querySelector('.cursor') !== null;
+        return text.length > 0 && text.length < finalLength && typing ? text : false;
       },
       final.length,
       { polling: 'raf' },
@@ -114,6 +125,7 @@ describe.each([['React' as const], ['Vue' as const]])('%s page in Chromium', (fr
 
     await waitForStatus(page, 'done');
     expect(await lastAssistantText(page)).toBe(final);
+    expect(await page.locator('.cursor').count()).toBe(0);
     expect(await page.getByTestId('reconnects').innerText()).toBe('0');
     expect(unexpected(consoleErrors)).toEqual([]);
   });
@@ -121,7 +133,8 @@ describe.each([['React' as const], ['Vue' as const]])('%s page in Chromium', (fr
   it('runs the calculator tool and streams the answer to its result', async () => {
     const { page, bodies, consoleErrors } = await openPlayground(framework);
     await configure(page, { speed: 200, length: 30, reasoning: true });
-    await sendPrompt(page, 'Please multiply two numbers with the calculator');
+    await page.getByLabel('Prompt').fill('Please multiply two numbers with the calculator');
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
     await waitForStatus(page, 'done');
 
     const call = mockAnswer(bodies[0]).toolCalls[0];
@@ -172,5 +185,22 @@ describe.each([['React' as const], ['Vue' as const]])('%s page in Chromium', (fr
     expect(await page.getByTestId('error').innerText()).toMatch(/^http 401\b/);
     expect(await page.getByTestId('reconnects').innerText()).toBe('0');
     expect(unexpected(consoleErrors, 'the server responded with a status of 401')).toEqual([]);
+  });
+});
+
+describe('every provider format', () => {
+  it('streams the exact mock answer through each wire format (Vue page)', async () => {
+    const { page, bodies, consoleErrors } = await openPlayground('Vue');
+    await configure(page, { speed: 300, length: 20, reasoning: true });
+    const formats = ['openai', 'responses', 'anthropic', 'gemini', 'ollama', 'text'];
+    for (const [i, format] of formats.entries()) {
+      await page.getByLabel('Provider format').selectOption(format);
+      await waitForStatus(page, 'idle'); // a new chat for the new format
+      await sendPrompt(page, `Say hello in the ${format} format`);
+      await waitForStatus(page, 'done');
+      expect({ format, text: await lastAssistantText(page) }).toEqual({ format, text: expectedText(bodies, i) });
+      expect(bodies.length).toBe(i + 1);
+    }
+    expect(unexpected(consoleErrors)).toEqual([]);
   });
 });

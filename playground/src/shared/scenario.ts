@@ -14,7 +14,7 @@ export interface FaultChoice {
 
 export const FAULTS: readonly FaultChoice[] = [
   { id: 'none', label: 'None', expect: 'a clean stream', fault: null },
-  { id: 'drop', label: 'Drop mid-stream', expect: 'reconnect with Last-Event-ID, no word lost or repeated', fault: { dropAfterEvents: 12 } },
+  { id: 'drop', label: 'Drop mid-stream', expect: 'SSE: resume after Last-Event-ID, no word lost or repeated; NDJSON and text carry no ids: an error, partial text kept', fault: { dropAfterEvents: 12 } },
   { id: 'stall', label: 'Stall', expect: 'idle timeout, then reconnect', fault: { stallAfterEvents: 12, stallMs: 6000 } },
   { id: 'http429', label: '429 Too Many Requests', expect: 'wait Retry-After (1 s), then retry', fault: { status: 429, retryAfter: 1 } },
   { id: 'http500', label: '500 Internal Server Error', expect: 'retry with backoff', fault: { status: 500 } },
