@@ -176,6 +176,22 @@ describe.each([['React' as const], ['Vue' as const]])('%s page in Chromium', (fr
     expect(unexpected(consoleErrors)).toEqual([]);
   });
 
+  it('leaving the page mid-stream unmounts it and aborts its request', async () => {
+    const { page, consoleErrors } = await openPlayground(framework);
+    await configure(page, { speed: 20, length: 60, reasoning: false });
+    const failed = page.waitForEvent('requestfailed', (request) => new URL(request.url()).pathname === CHAT_ROUTE);
+    await sendPrompt(page, 'A long answer please');
+    await page.getByTestId('assistant-text').first().waitFor();
+    const other = framework === 'React' ? 'Vue' : 'React';
+    await page.getByRole('link', { name: other, exact: true }).click();
+    await page.getByRole('heading', { name: other, exact: true }).waitFor();
+
+    expect((await failed).failure()?.errorText).toBe('net::ERR_ABORTED');
+    expect(await page.getByRole('heading', { name: framework, exact: true }).count()).toBe(0);
+    expect(await page.getByTestId('status').innerText()).toBe('idle');
+    expect(unexpected(consoleErrors)).toEqual([]);
+  });
+
   it('shows a 401 with its kind and status', async () => {
     const { page, consoleErrors } = await openPlayground(framework);
     await configure(page, { speed: 200, fault: '401 Unauthorized' });

@@ -23,7 +23,7 @@ export function MetricsPanel({ status, messages, usage, model }: MetricsPanelPro
       <h2>Metrics</h2>
       <dl>
         <dt>Status</dt>
-        <dd data-testid="status">{status}</dd>
+        <dd data-testid="status" aria-live="polite">{status}</dd>
         <dt>Time to first token</dt>
         <dd>{formatMs(metrics.ttftMs)}</dd>
         <dt>Speed</dt>
