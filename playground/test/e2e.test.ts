@@ -38,13 +38,13 @@ afterEach(async () => {
   open = null;
 });
 
-/** A fresh tab on the playground, switched to `framework` with its nav link; console errors are collected. */
+/** A fresh tab on the playground, switched to `framework` with its nav link; console errors and warnings are collected. */
 async function openPlayground(framework: 'React' | 'Vue'): Promise<OpenPage> {
   const page = await browser.context.newPage();
   const consoleErrors: string[] = [];
   const bodies: unknown[] = [];
   page.on('console', (message) => {
-    if (message.type() === 'error') consoleErrors.push(`${message.text()} (${message.location().url})`);
+    if (message.type() === 'error' || message.type() === 'warning') consoleErrors.push(`${message.text()} (${message.location().url})`);
   });
   page.on('pageerror', (error) => consoleErrors.push(`pageerror: ${error.message}`));
   page.on('request', (request: Request) => {
