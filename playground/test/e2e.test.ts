@@ -50,6 +50,13 @@ async function openPlayground(framework: 'React' | 'Vue'): Promise<OpenPage> {
   page.on('request', (request: Request) => {
     if (request.method() === 'POST' && MOCK_ROUTE.test(new URL(request.url()).pathname)) bodies.push(request.postDataJSON());
   });
+  // The WebSocket format sends its body in the socket's start message.
+  page.on('websocket', (socket) => {
+    socket.on('framesent', ({ payload }) => {
+      const message: unknown = typeof payload === 'string' && payload.startsWith('{') ? JSON.parse(payload) : null;
+      if (message && (message as { type?: string }).type === 'start') bodies.push((message as { body: unknown }).body);
+    });
+  });
   await page.goto(playground.url);
   await page.getByRole('link', { name: framework, exact: true }).click();
   await page.getByRole('heading', { name: framework, exact: true }).waitFor();
@@ -208,7 +215,7 @@ describe('every provider format', () => {
   it('streams the exact mock answer through each wire format (Vue page)', async () => {
     const { page, bodies, consoleErrors } = await openPlayground('Vue');
     await configure(page, { speed: 300, length: 20, reasoning: true });
-    const formats = ['openai', 'responses', 'anthropic', 'gemini', 'ollama', 'text'];
+    const formats = ['openai', 'responses', 'anthropic', 'gemini', 'ollama', 'text', 'websocket'];
     for (const [i, format] of formats.entries()) {
       await page.getByLabel('Provider format').selectOption(format);
       await waitForStatus(page, 'idle'); // a new chat for the new format
@@ -217,6 +224,19 @@ describe('every provider format', () => {
       expect({ format, text: await lastAssistantText(page) }).toEqual({ format, text: expectedText(bodies, i) });
       expect(bodies.length).toBe(i + 1);
     }
+    expect(unexpected(consoleErrors)).toEqual([]);
+  });
+
+  it('resumes a stream dropped over the WebSocket with the exact text (React page)', async () => {
+    const { page, bodies, consoleErrors } = await openPlayground('React');
+    await page.getByLabel('Provider format').selectOption('websocket');
+    await configure(page, { speed: 200, length: 40, reasoning: false, fault: 'Drop mid-stream' });
+    await sendPrompt(page, 'Tell me about sockets');
+    await waitForStatus(page, 'done');
+
+    expect(await lastAssistantText(page)).toBe(expectedText(bodies));
+    expect(Number(await page.getByTestId('reconnects').innerText())).toBeGreaterThanOrEqual(1);
+    expect(bodies.length).toBeGreaterThanOrEqual(2);
     expect(unexpected(consoleErrors)).toEqual([]);
   });
 });

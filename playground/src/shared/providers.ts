@@ -4,6 +4,7 @@ import { prepareOllamaBody, prepareResponsesBody, prepareTextBody } from './bodi
 import { buildScenario, IDLE_TIMEOUT_MS } from './scenario';
 import type { ProviderId, SettingsStore } from './settings';
 import { PLAYGROUND_TOOLS } from './tools';
+import { websocketFetch } from './websocket-fetch';
 
 // One row per wire format the mock server speaks: which route, which adapter, which request body.
 
@@ -17,14 +18,14 @@ export interface ProviderSetup {
   provider: ProviderName | 'none';
   model?: string;
   prepareBody: PrepareBody;
-  /** False when the client library cannot speak it yet (shown disabled in the panel). */
-  available: boolean;
+  /** Carries the request some other way than the browser's fetch (the WebSocket row). */
+  fetch?: typeof fetch;
 }
 
 export const PROVIDERS: readonly ProviderSetup[] = [
-  { id: 'openai', label: 'OpenAI Chat Completions', path: '/v1/chat/completions', provider: 'openai', model: 'gpt-4o-mini', prepareBody: prepareOpenAIChatBody, available: true },
-  { id: 'responses', label: 'OpenAI Responses', path: '/v1/responses', provider: 'openai-responses', model: 'gpt-4.1-mini', prepareBody: prepareResponsesBody, available: true },
-  { id: 'anthropic', label: 'Anthropic Messages', path: '/v1/messages', provider: 'anthropic', model: 'claude-3-5-haiku-latest', prepareBody: prepareAnthropicBody, available: true },
+  { id: 'openai', label: 'OpenAI Chat Completions', path: '/v1/chat/completions', provider: 'openai', model: 'gpt-4o-mini', prepareBody: prepareOpenAIChatBody },
+  { id: 'responses', label: 'OpenAI Responses', path: '/v1/responses', provider: 'openai-responses', model: 'gpt-4.1-mini', prepareBody: prepareResponsesBody },
+  { id: 'anthropic', label: 'Anthropic Messages', path: '/v1/messages', provider: 'anthropic', model: 'claude-3-5-haiku-latest', prepareBody: prepareAnthropicBody },
   {
     id: 'gemini',
     label: 'Gemini',
@@ -32,11 +33,19 @@ export const PROVIDERS: readonly ProviderSetup[] = [
     provider: 'gemini',
     model: 'gemini-2.0-flash',
     prepareBody: prepareGeminiBody,
-    available: true,
   },
-  { id: 'ollama', label: 'Ollama (NDJSON)', path: '/api/chat', provider: 'ollama', model: 'llama3.2', prepareBody: prepareOllamaBody, available: true },
-  { id: 'text', label: 'Plain text', path: '/text', provider: 'none', prepareBody: prepareTextBody, available: true },
-  { id: 'websocket', label: 'WebSocket (OpenAI events)', path: '/ws', provider: 'openai', model: 'gpt-4o-mini', prepareBody: prepareOpenAIChatBody, available: false },
+  { id: 'ollama', label: 'Ollama (NDJSON)', path: '/api/chat', provider: 'ollama', model: 'llama3.2', prepareBody: prepareOllamaBody },
+  { id: 'text', label: 'Plain text', path: '/text', provider: 'none', prepareBody: prepareTextBody },
+  // OpenAI Chat events over the mock's /ws protocol, through an injected fetch (core has no WebSocket transport yet).
+  {
+    id: 'websocket',
+    label: 'WebSocket (OpenAI events)',
+    path: '/v1/chat/completions',
+    provider: 'openai',
+    model: 'gpt-4o-mini',
+    prepareBody: prepareOpenAIChatBody,
+    fetch: websocketFetch,
+  },
 ];
 
 export function providerSetup(id: ProviderId): ProviderSetup {
@@ -57,6 +66,7 @@ export function chatOptionsFor(id: ProviderId, settings: SettingsStore, origin: 
     ...(setup.model !== undefined && { model: setup.model }),
     tools: setup.id === 'text' ? {} : PLAYGROUND_TOOLS,
     idleTimeoutMs: IDLE_TIMEOUT_MS,
+    ...(setup.fetch && { fetch: setup.fetch }),
     prepareBody: (messages, ctx) => {
       const body = setup.prepareBody(messages, ctx) as Record<string, unknown>;
       return { ...body, mock: buildScenario(settings.get()) };

@@ -25,7 +25,7 @@ export function mountSettingsPanel(container: HTMLElement, store: SettingsStore)
 
   const provider = element('select', { id: 'setting-provider' });
   for (const p of PROVIDERS) {
-    provider.append(element('option', { value: p.id, textContent: p.available ? p.label : `${p.label} — not in core yet`, disabled: !p.available }));
+    provider.append(element('option', { value: p.id, textContent: p.label }));
   }
   provider.value = initial.provider;
   provider.setAttribute('aria-describedby', 'setting-provider-hint');
