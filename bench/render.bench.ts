@@ -24,6 +24,7 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 const RENDER_CONTENDERS: { framework: 'react' | 'vue'; id: string; label: string }[] = [
+  { framework: 'react', id: 'floor-parse-only', label: 'floor: fetch + eventsource-parser, text shown once at the end' },
   { framework: 'react', id: 'tokenstream-useStream', label: 'React: tokenstream useStream' },
   { framework: 'react', id: 'tokenstream-useChat', label: 'React: tokenstream useChat' },
   { framework: 'react', id: 'naive-setState', label: 'React: naive setState per delta' },
@@ -34,7 +35,7 @@ const RENDER_CONTENDERS: { framework: 'react' | 'vue'; id: string; label: string
   { framework: 'vue', id: 'naive-ref', label: 'Vue: naive ref += delta' },
 ];
 
-const FIRST_TOKEN_CONTENDERS = RENDER_CONTENDERS.filter((c) => c.id !== 'aisdk-useChat-throttle50');
+const FIRST_TOKEN_CONTENDERS = RENDER_CONTENDERS.filter((c) => c.id !== 'aisdk-useChat-throttle50' && c.id !== 'floor-parse-only');
 
 interface Metrics {
   TaskDuration: number;

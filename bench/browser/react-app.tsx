@@ -57,6 +57,37 @@ function NaiveSetStatePerDelta() {
   return <pre id="out">{text}</pre>;
 }
 
+/**
+ * The floor of any contender: the same fetch and parsing, but the text is shown once, at the end. What remains is the
+ * cost of receiving 2,000 deltas/s on the main thread (network callbacks, decoding, JSON.parse), without rendering.
+ */
+function ParseOnlyRenderAtEnd() {
+  countRender();
+  const [text, setText] = useState('');
+  useEffect(() => {
+    (async () => {
+      const response = await fetch(streamUrl('openai'), { method: 'POST', body: '{}' });
+      const parts: string[] = [];
+      const parser = createParser({
+        onEvent(event) {
+          if (event.data === '[DONE]') return;
+          const content = (JSON.parse(event.data) as { choices: { delta?: { content?: string } }[] }).choices[0]?.delta?.content;
+          if (content) parts.push(content);
+        },
+      });
+      const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+      const decoder = new TextDecoder();
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        parser.feed(decoder.decode(value, { stream: true }));
+      }
+      setText(parts.join(''));
+    })().catch(reportError);
+  }, []);
+  return <pre id="out">{text}</pre>;
+}
+
 function AiSdkUseChat({ throttle }: { throttle?: number }) {
   countRender();
   const [transport] = useState(() => new DefaultChatTransport({ api: streamUrl('ui') }));
@@ -76,6 +107,7 @@ const CONTENDERS: Record<string, () => ReactElement> = {
   'tokenstream-useStream': () => <TokenstreamUseStream />,
   'tokenstream-useChat': () => <TokenstreamUseChat />,
   'naive-setState': () => <NaiveSetStatePerDelta />,
+  'floor-parse-only': () => <ParseOnlyRenderAtEnd />,
   'aisdk-useChat': () => <AiSdkUseChat />,
   'aisdk-useChat-throttle50': () => <AiSdkUseChat throttle={50} />,
 };
