@@ -8,7 +8,7 @@ export default defineProject({
     environment: 'node',
     include: ['test/**/*.test.ts'],
     // Browser tests: a Vite dev server and Chromium start once per file; each test drives real streams.
-    testTimeout: 30_000,
+    testTimeout: 45_000,
     hookTimeout: 60_000,
   },
 });

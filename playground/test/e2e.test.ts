@@ -103,7 +103,7 @@ function unexpected(errors: string[], allowedLoadFailure?: string): string[] {
 describe.each([['React' as const], ['Vue' as const]])('%s page in Chromium', (framework) => {
   it('streams the exact mock answer progressively', async () => {
     const { page, bodies, consoleErrors } = await openPlayground(framework);
-    await configure(page, { speed: 60, length: 40, reasoning: false });
+    await configure(page, { speed: 40, length: 40, reasoning: false });
     const textarea = page.getByLabel('Prompt');
     await textarea.fill('Explain streaming');
     await textarea.press('Shift+Enter');

@@ -24,7 +24,7 @@ function ReactChat({ provider }: { provider: ProviderId }) {
     <div className="page">
       <section className="chat" aria-label="Chat (React)">
         <h2>React</h2>
-        <ol className="messages" aria-busy={running}>
+        <ol className="messages" aria-label="Messages" aria-busy={running}>
           {visible.map((message) => (
             <MessageView key={message.id} message={message} messages={chat.messages} />
           ))}

@@ -27,6 +27,8 @@ export async function launchChromium(): Promise<RunningBrowser> {
     args: CHROMIUM_ARGS,
     viewport: { width: 1400, height: 900 },
   });
+  // Below the test timeout, so that a stuck wait fails with Playwright's message about what it waited for.
+  context.setDefaultTimeout(15_000);
   return {
     context,
     async close() {
