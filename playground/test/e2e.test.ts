@@ -163,10 +163,11 @@ describe.each([['React' as const], ['Vue' as const]])('%s page in Chromium', (fr
     expect(await lastAssistantText(page)).toBe(expectedText(bodies));
     expect(Number(await page.getByTestId('reconnects').innerText())).toBeGreaterThanOrEqual(1);
     expect(bodies.length).toBeGreaterThanOrEqual(2);
+    expect(await page.locator('svg.chart line.reconnect').count()).toBeGreaterThanOrEqual(1);
     expect(unexpected(consoleErrors, 'net::ERR_INCOMPLETE_CHUNKED_ENCODING')).toEqual([]);
   });
 
-  it('stops: the text stops growing and stays partial', async () => {
+  it('stops: the text stops growing and stays partial; Regenerate streams the answer again', async () => {
     const { page, bodies, consoleErrors } = await openPlayground(framework);
     await configure(page, { speed: 20, length: 60, reasoning: false });
     await sendPrompt(page, 'Write a long story');
@@ -180,6 +181,12 @@ describe.each([['React' as const], ['Vue' as const]])('%s page in Chromium', (fr
     const final = expectedText(bodies);
     expect(atStop.length).toBeLessThan(final.length);
     expect(final.startsWith(atStop)).toBe(true);
+
+    await configure(page, { speed: 300 });
+    await page.getByRole('button', { name: 'Regenerate', exact: true }).click();
+    await waitForStatus(page, 'done');
+    expect(await page.getByTestId('assistant-text').count()).toBe(1); // the stopped answer was replaced
+    expect(await lastAssistantText(page)).toBe(expectedText(bodies, 1));
     expect(unexpected(consoleErrors)).toEqual([]);
   });
 
