@@ -1,8 +1,7 @@
 import { createChat } from '@tokenstream/core';
 import type { ChatMessage, ChatOptions, ChatSnapshot } from '@tokenstream/core';
-import { useEffect, useInsertionEffect, useMemo, useRef } from 'react';
 import { latestOptionsView, MountGate, shallowEqual, type Latest } from './lifecycle';
-import { useSelectedSnapshot, type ExternalStore } from './use-selected';
+import { identity, useBinding, type Binding } from './use-binding';
 
 export interface ChatActions {
   /** Appends a user message (or replaces `editMessageId` and what follows) and streams the answer. */
@@ -15,14 +14,7 @@ export interface ChatActions {
 
 export type UseChatResult<T extends object = ChatSnapshot> = T & ChatActions;
 
-interface ChatBinding {
-  store: ExternalStore<ChatSnapshot>;
-  idle: ChatSnapshot;
-  gate: MountGate;
-  actions: ChatActions;
-}
-
-function createChatBinding(latest: Latest<ChatOptions>): ChatBinding {
+function createChatBinding(latest: Latest<ChatOptions>): Binding<ChatSnapshot, ChatActions> {
   // Every read of an option answers from the latest render: createChat reads its options at each step and tool call.
   const controller = createChat(latestOptionsView(latest, {}));
   const gate = new MountGate(() => controller.stop());
@@ -47,8 +39,6 @@ function createChatBinding(latest: Latest<ChatOptions>): ChatBinding {
   };
 }
 
-const identity = <T>(value: T): T => value;
-
 /**
  * A chat with an LLM: messages, tool loop and status from `createChat`, with `send`, `stop`, `regenerate`,
  * `setMessages` and `addToolResult`. `select`/`isEqual` work as in `useStream`.
@@ -65,20 +55,5 @@ export function useChat<T extends object>(
   select: (snapshot: ChatSnapshot) => T = identity as (snapshot: ChatSnapshot) => T,
   isEqual: (a: T, b: T) => boolean = select === identity ? Object.is : shallowEqual,
 ): UseChatResult<T> {
-  const latest = useRef(options);
-  useInsertionEffect(() => {
-    latest.current = options;
-  });
-
-  const bindingRef = useRef<ChatBinding | null>(null);
-  if (bindingRef.current === null) bindingRef.current = createChatBinding(latest);
-  const binding = bindingRef.current;
-
-  useEffect(() => {
-    binding.gate.mount();
-    return () => binding.gate.unmount();
-  }, [binding]);
-
-  const selected = useSelectedSnapshot(binding.store, binding.idle, select, isEqual);
-  return useMemo(() => ({ ...selected, ...binding.actions }), [selected, binding]);
+  return useBinding(options, createChatBinding, select, isEqual);
 }

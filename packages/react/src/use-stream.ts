@@ -1,8 +1,7 @@
 import { createStream } from '@tokenstream/core';
 import type { StreamOptions, StreamSnapshot } from '@tokenstream/core';
-import { useEffect, useInsertionEffect, useMemo, useRef } from 'react';
 import { latestOptionsView, MountGate, shallowEqual, type Latest } from './lifecycle';
-import { useSelectedSnapshot, type ExternalStore } from './use-selected';
+import { identity, useBinding, type Binding } from './use-binding';
 
 export interface StreamActions {
   /** Starts a stream with the options of the latest render (plus `overrides`); resolves when it ends. */
@@ -15,14 +14,7 @@ export interface StreamActions {
 
 export type UseStreamResult<T extends object = StreamSnapshot> = T & StreamActions;
 
-interface StreamBinding {
-  store: ExternalStore<StreamSnapshot>;
-  idle: StreamSnapshot;
-  gate: MountGate;
-  actions: StreamActions;
-}
-
-function createStreamBinding(latest: Latest<StreamOptions>): StreamBinding {
+function createStreamBinding(latest: Latest<StreamOptions>): Binding<StreamSnapshot, StreamActions> {
   // Stable wrappers: a stream already running calls the newest callbacks, not the ones it started with.
   const callbacks: Partial<StreamOptions> = {
     onEvent: (event) => latest.current.onEvent?.(event),
@@ -54,8 +46,6 @@ function createStreamBinding(latest: Latest<StreamOptions>): StreamBinding {
   };
 }
 
-const identity = <T>(value: T): T => value;
-
 /**
  * Streams an LLM answer into a component. Returns the snapshot fields with `start`, `stop`, `reset`.
  * With `select`, returns `select(snapshot)`'s fields instead and re-renders only when they change
@@ -75,20 +65,5 @@ export function useStream<T extends object>(
   select: (snapshot: StreamSnapshot) => T = identity as (snapshot: StreamSnapshot) => T,
   isEqual: (a: T, b: T) => boolean = select === identity ? Object.is : shallowEqual,
 ): UseStreamResult<T> {
-  const latest = useRef(options);
-  useInsertionEffect(() => {
-    latest.current = options;
-  });
-
-  const bindingRef = useRef<StreamBinding | null>(null);
-  if (bindingRef.current === null) bindingRef.current = createStreamBinding(latest);
-  const binding = bindingRef.current;
-
-  useEffect(() => {
-    binding.gate.mount();
-    return () => binding.gate.unmount();
-  }, [binding]);
-
-  const selected = useSelectedSnapshot(binding.store, binding.idle, select, isEqual);
-  return useMemo(() => ({ ...selected, ...binding.actions }), [selected, binding]);
+  return useBinding(options, createStreamBinding, select, isEqual);
 }
