@@ -1,6 +1,7 @@
 import { createMockStreamServer, mockAnswer } from '@tokenstream/mock-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStream } from '../src/stream';
+import { waitForSnapshot } from './helpers/fake-fetch';
 import type { StreamOptions } from '../src/types';
 
 // Real HTTP on 127.0.0.1 against the mock server, which writes each provider's wire format on its own.
@@ -122,14 +123,7 @@ describe('createStream over real HTTP against the mock server', () => {
     const body = { ...routes[0].body('stop me'), mock: { length: 200, tokensPerSecond: 200 } };
     const stream = createStream({ url: server.url + '/v1/chat/completions', body, throttle: 0 });
     const done = stream.start();
-    await new Promise<void>((resolve) => {
-      const off = stream.subscribe(() => {
-        if (stream.getSnapshot().text.length > 20) {
-          off();
-          resolve();
-        }
-      });
-    });
+    await waitForSnapshot(stream, (s) => s.text.length > 20);
     stream.stop();
     const snapshot = await done;
     expect(snapshot.status).toBe('aborted');

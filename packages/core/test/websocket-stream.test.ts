@@ -2,6 +2,7 @@ import { createMockStreamServer, mockAnswer, type RunningMockServer } from '@tok
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { createStream } from '../src/stream';
+import { waitForSnapshot } from './helpers/fake-fetch';
 import type { StreamOptions, WebSocketConstructorLike } from '../src/types';
 
 // createStream({ transport: 'websocket' }) keeps the HTTP guarantees: exact text, resume after a drop, stop.
@@ -46,14 +47,7 @@ describe('createStream over WebSocket', () => {
     const body = chatBody('ws stop', { length: 400, tokensPerSecond: 300 });
     const stream = open('/v1/chat/completions', body);
     const done = stream.start();
-    await new Promise<void>((resolve) => {
-      const off = stream.subscribe(() => {
-        if (stream.getSnapshot().text.length > 10) {
-          off();
-          resolve();
-        }
-      });
-    });
+    await waitForSnapshot(stream, (s) => s.text.length > 10);
     stream.stop();
     const snapshot = await done;
     expect(snapshot.status).toBe('aborted');

@@ -1,18 +1,8 @@
 import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { createIncrementalJsonParser, parsePartialJson } from '../../src/accumulate/partial-json';
+import { seededRandom as random } from '../helpers/fake-fetch';
 
-/** Small deterministic PRNG (mulberry32) so a failure reproduces. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PIECES = ['a', 'b', ' ', 'é', '😀', '"', '\\', '/', '\n', '\t', '\u0001', 'ünï', 'xyz', '{', ']', ':', ','];
 

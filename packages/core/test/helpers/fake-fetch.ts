@@ -119,3 +119,16 @@ export function openAIChatStream(words: string[], options: { ids?: boolean; mode
   const events = [chunk({ role: 'assistant', content: '' }), ...words.map((w) => chunk({ content: w })), chunk({}, 'stop'), '[DONE]'];
   return events.map((data, i) => `${options.ids ? `id: ${i + 1}\n` : ''}data: ${data}\n\n`).join('');
 }
+
+/** Resolves once the controller's snapshot satisfies `ready` (checked on every notification). */
+export function waitForSnapshot<S>(controller: { subscribe(l: () => void): () => void; getSnapshot(): S }, ready: (s: S) => boolean): Promise<S> {
+  return new Promise((resolve) => {
+    if (ready(controller.getSnapshot())) return resolve(controller.getSnapshot());
+    const off = controller.subscribe(() => {
+      const snapshot = controller.getSnapshot();
+      if (!ready(snapshot)) return;
+      off();
+      resolve(snapshot);
+    });
+  });
+}
