@@ -51,11 +51,16 @@ export function websocketFetch(input: RequestInfo | URL, init: RequestInit = {})
   const wsUrl = new URL('/ws', url);
   wsUrl.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
   const lastEventId = new Headers(init.headers).get('last-event-id') ?? undefined;
-  const body: unknown = typeof init.body === 'string' ? JSON.parse(init.body) : {};
   const signal = init.signal ?? undefined;
 
   return new Promise<Response>((resolve, reject) => {
     if (signal?.aborted) return reject(abortError(signal));
+    let body: unknown;
+    try {
+      body = typeof init.body === 'string' ? JSON.parse(init.body) : {};
+    } catch {
+      return reject(new TypeError('websocketFetch: the request body must be JSON text'));
+    }
     const socket = new WebSocket(wsUrl);
     let stream: ReadableStreamDefaultController<Uint8Array> | null = null;
     let settled = false;
