@@ -28,6 +28,8 @@ interface OpenPage {
   page: Page;
   /** JSON bodies of the requests the page sent to the mock, in order (retries included). */
   bodies: unknown[];
+  /** URLs of the WebSockets that sent a stream's start message, one per attempt. */
+  streamSockets: string[];
   consoleErrors: string[];
 }
 
@@ -43,6 +45,7 @@ async function openPlayground(framework: 'React' | 'Vue'): Promise<OpenPage> {
   const page = await browser.context.newPage();
   const consoleErrors: string[] = [];
   const bodies: unknown[] = [];
+  const streamSockets: string[] = [];
   page.on('console', (message) => {
     if (message.type() === 'error' || message.type() === 'warning') consoleErrors.push(`${message.text()} (${message.location().url})`);
   });
@@ -54,13 +57,16 @@ async function openPlayground(framework: 'React' | 'Vue'): Promise<OpenPage> {
   page.on('websocket', (socket) => {
     socket.on('framesent', ({ payload }) => {
       const message: unknown = typeof payload === 'string' && payload.startsWith('{') ? JSON.parse(payload) : null;
-      if (message && (message as { type?: string }).type === 'start') bodies.push((message as { body: unknown }).body);
+      if (message && (message as { type?: string }).type === 'start') {
+        bodies.push((message as { body: unknown }).body);
+        streamSockets.push(socket.url());
+      }
     });
   });
   await page.goto(playground.url);
   await page.getByRole('link', { name: framework, exact: true }).click();
   await page.getByRole('heading', { name: framework, exact: true }).waitFor();
-  open = { page, bodies, consoleErrors };
+  open = { page, bodies, streamSockets, consoleErrors };
   return open;
 }
 
@@ -235,7 +241,7 @@ describe('every provider format', () => {
   });
 
   it('resumes a stream dropped over the WebSocket with the exact text (React page)', async () => {
-    const { page, bodies, consoleErrors } = await openPlayground('React');
+    const { page, bodies, streamSockets, consoleErrors } = await openPlayground('React');
     await page.getByLabel('Provider format').selectOption('websocket');
     await configure(page, { speed: 200, length: 40, reasoning: false, fault: 'Drop mid-stream' });
     await sendPrompt(page, 'Tell me about sockets');
@@ -244,6 +250,10 @@ describe('every provider format', () => {
     expect(await lastAssistantText(page)).toBe(expectedText(bodies));
     expect(Number(await page.getByTestId('reconnects').innerText())).toBeGreaterThanOrEqual(1);
     expect(bodies.length).toBeGreaterThanOrEqual(2);
+    // Core's transport opens each attempt on the route's own path of the page's host.
+    const route = new URL(CHAT_ROUTE, playground.url);
+    route.protocol = 'ws:';
+    expect(streamSockets).toEqual(bodies.map(() => route.href));
     expect(unexpected(consoleErrors)).toEqual([]);
   });
 });

@@ -4,9 +4,10 @@ import { mockAnswer, resolveScenario } from '@tokenstream/mock-server';
 import { describe, expect, it } from 'vitest';
 import { prepareOllamaBody, prepareResponsesBody, prepareTextBody } from '../src/shared/bodies';
 import { costOf } from '../src/shared/pricing';
+import { chatOptionsFor } from '../src/shared/providers';
 import { describeError, runMetrics } from '../src/shared/run-metrics';
 import { buildScenario } from '../src/shared/scenario';
-import { DEFAULT_SETTINGS } from '../src/shared/settings';
+import { createSettingsStore, DEFAULT_SETTINGS } from '../src/shared/settings';
 import { chartGeometry, TimelineRecorder } from '../src/shared/timeline';
 import { calculatorTool } from '../src/shared/tools';
 
@@ -28,6 +29,25 @@ describe('scenario', () => {
     expect(resolved).toMatchObject({ tokensPerSecond: 45, faultAttempts: 1, fault: { dropAfterEvents: 12 }, key: a.key });
     expect(resolveScenario({ body: { mock: buildScenario({ ...DEFAULT_SETTINGS, fault: 'http401' }) } }).fault).toEqual({ status: 401 });
     expect(resolveScenario({ body: { mock: buildScenario(DEFAULT_SETTINGS) } }).fault).toBeNull();
+  });
+});
+
+describe('provider rows', () => {
+  const store = createSettingsStore();
+
+  it('HTTP rows post to the route on the page origin', () => {
+    const options = chatOptionsFor('ollama', store, 'http://127.0.0.1:5173');
+    expect(options).toMatchObject({ url: 'http://127.0.0.1:5173/api/chat', provider: 'ollama', model: 'llama3.2' });
+    expect(options.transport).toBeUndefined();
+  });
+
+  it('the WebSocket row uses core\'s websocket transport on the route\'s own path, wss: under https:', () => {
+    expect(chatOptionsFor('websocket', store, 'http://127.0.0.1:5173')).toMatchObject({
+      url: 'ws://127.0.0.1:5173/v1/chat/completions',
+      transport: 'websocket',
+      provider: 'openai',
+    });
+    expect(chatOptionsFor('websocket', store, 'https://play.example').url).toBe('wss://play.example/v1/chat/completions');
   });
 });
 

@@ -4,7 +4,6 @@ import { prepareOllamaBody, prepareResponsesBody, prepareTextBody } from './bodi
 import { buildScenario, IDLE_TIMEOUT_MS } from './scenario';
 import type { ProviderId, SettingsStore } from './settings';
 import { PLAYGROUND_TOOLS } from './tools';
-import { websocketFetch } from './websocket-fetch';
 
 // One row per wire format the mock server speaks: which route, which adapter, which request body.
 
@@ -18,8 +17,8 @@ export interface ProviderSetup {
   provider: ProviderName | 'none';
   model?: string;
   prepareBody: PrepareBody;
-  /** Carries the request some other way than the browser's fetch (the WebSocket row). */
-  fetch?: typeof fetch;
+  /** 'websocket': core opens `ws(s)://<origin host><path>` with the browser's WebSocket instead of a fetch. */
+  transport?: 'websocket';
 }
 
 export const PROVIDERS: readonly ProviderSetup[] = [
@@ -36,7 +35,7 @@ export const PROVIDERS: readonly ProviderSetup[] = [
   },
   { id: 'ollama', label: 'Ollama (NDJSON)', path: '/api/chat', provider: 'ollama', model: 'llama3.2', prepareBody: prepareOllamaBody },
   { id: 'text', label: 'Plain text', path: '/text', provider: 'none', prepareBody: prepareTextBody },
-  // OpenAI Chat events over the mock's /ws protocol, through an injected fetch (core has no WebSocket transport yet).
+  // OpenAI Chat events over core's WebSocket transport; the mock accepts the upgrade on the route's own path.
   {
     id: 'websocket',
     label: 'WebSocket (OpenAI events)',
@@ -44,7 +43,7 @@ export const PROVIDERS: readonly ProviderSetup[] = [
     provider: 'openai',
     model: 'gpt-4o-mini',
     prepareBody: prepareOpenAIChatBody,
-    fetch: websocketFetch,
+    transport: 'websocket',
   },
 ];
 
@@ -54,6 +53,13 @@ export function providerSetup(id: ProviderId): ProviderSetup {
   return setup;
 }
 
+/** The route on `origin`; a WebSocket row gets the same path with ws: (wss: under https:). */
+function routeUrl(setup: ProviderSetup, origin: string): string {
+  const url = new URL(setup.path, origin);
+  if (setup.transport === 'websocket') url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+  return url.href;
+}
+
 /**
  * useChat options for a provider. The route, adapter and model are fixed for the chat's lifetime (pages
  * re-create the chat when the provider changes); pace and faults are read from the store at every request.
@@ -61,12 +67,12 @@ export function providerSetup(id: ProviderId): ProviderSetup {
 export function chatOptionsFor(id: ProviderId, settings: SettingsStore, origin: string = location.origin): ChatOptions {
   const setup = providerSetup(id);
   return {
-    url: new URL(setup.path, origin).href,
+    url: routeUrl(setup, origin),
+    ...(setup.transport && { transport: setup.transport }),
     provider: setup.provider,
     ...(setup.model !== undefined && { model: setup.model }),
     tools: setup.id === 'text' ? {} : PLAYGROUND_TOOLS,
     idleTimeoutMs: IDLE_TIMEOUT_MS,
-    ...(setup.fetch && { fetch: setup.fetch }),
     prepareBody: (messages, ctx) => {
       const body = setup.prepareBody(messages, ctx) as Record<string, unknown>;
       return { ...body, mock: buildScenario(settings.get()) };
