@@ -6,4 +6,10 @@ export { createProviderAdapter } from './providers';
 export { parsePartialJson } from './accumulate/partial-json';
 export { estimateCost } from './accumulate/cost';
 export { createChat } from './chat/chat';
-export { prepareOpenAIChatBody, prepareAnthropicBody, prepareGeminiBody } from './chat/bodies';
+export {
+  prepareOpenAIChatBody,
+  prepareOpenAIResponsesBody,
+  prepareAnthropicBody,
+  prepareGeminiBody,
+  prepareOllamaBody,
+} from './chat/bodies';

@@ -1,6 +1,6 @@
 import type { ChatMessage, ToolCall } from '../types';
 
-// Request bodies for the three chat wire formats, built from the chat's provider-neutral history.
+// Request bodies for the chat wire formats, built from the chat's provider-neutral history.
 // Each is a pure function of (messages, ctx) so that an app can call it, wrap it, or replace it.
 
 /** A client tool as the chat hands it to `prepareBody` (`ctx.tools`). */
@@ -186,6 +186,94 @@ export function prepareGeminiBody(messages: ChatMessage[], ctx: PrepareBodyConte
         ),
       },
     ];
+  }
+  return body;
+}
+
+/**
+ * OpenAI Responses API: system messages go to `instructions`; the history is `input` items — messages,
+ * `function_call` items with the call's `call_id` and raw `arguments`, `function_call_output` items answering
+ * them — and tools are flat `{ type: 'function', name, description, parameters, strict: false }`.
+ * `strict: false` because Responses otherwise rewrites a schema into strict mode (every property required),
+ * which would change what the tool accepts compared with the other formats.
+ */
+export function prepareOpenAIResponsesBody(messages: ChatMessage[], ctx: PrepareBodyContext): Record<string, unknown> {
+  const instructions: string[] = [];
+  const input: object[] = [];
+  for (const message of messages) {
+    switch (message.role) {
+      case 'system':
+        instructions.push(message.text);
+        break;
+      case 'user':
+        input.push({ role: 'user', content: message.text });
+        break;
+      case 'assistant':
+        if (message.text !== '') input.push({ role: 'assistant', content: message.text });
+        for (const call of message.toolCalls ?? []) {
+          input.push({ type: 'function_call', call_id: call.id, name: call.name, arguments: call.arguments });
+        }
+        break;
+      case 'tool':
+        input.push({ type: 'function_call_output', call_id: message.toolCallId ?? '', output: message.text });
+        break;
+    }
+  }
+  const body: Record<string, unknown> = { model: ctx.model };
+  if (instructions.length > 0) body.instructions = instructions.join('\n\n');
+  body.input = input;
+  const tools = descriptors(ctx.tools);
+  if (tools.length > 0) {
+    body.tools = tools.map((tool) =>
+      withDefined({ type: 'function', name: tool.name, description: tool.description, parameters: tool.parameters, strict: false }),
+    );
+  }
+  body.stream = true;
+  return body;
+}
+
+/**
+ * Ollama /api/chat: Chat-like `messages`, but a call's `function.arguments` is an object and carries no id;
+ * a result is `{ role: 'tool', content, tool_name }`, named after the call it answers. Tools are
+ * `{ type: 'function', function: { name, description, parameters } }`.
+ */
+export function prepareOllamaBody(messages: ChatMessage[], ctx: PrepareBodyContext): Record<string, unknown> {
+  const wireMessages: object[] = [];
+  const callNames = new Map<string, string>();
+  for (const message of messages) {
+    switch (message.role) {
+      case 'system':
+      case 'user':
+        wireMessages.push({ role: message.role, content: message.text });
+        break;
+      case 'assistant': {
+        const calls = message.toolCalls ?? [];
+        if (calls.length === 0) {
+          if (message.text !== '') wireMessages.push({ role: 'assistant', content: message.text });
+          break;
+        }
+        for (const call of calls) callNames.set(call.id, call.name);
+        wireMessages.push({
+          role: 'assistant',
+          content: message.text,
+          tool_calls: calls.map((call) => ({ function: { name: call.name, arguments: inputObject(call) } })),
+        });
+        break;
+      }
+      case 'tool':
+        wireMessages.push(
+          withDefined({ role: 'tool', content: message.text, tool_name: callNames.get(message.toolCallId ?? '') }),
+        );
+        break;
+    }
+  }
+  const body: Record<string, unknown> = { model: ctx.model, messages: wireMessages, stream: true };
+  const tools = descriptors(ctx.tools);
+  if (tools.length > 0) {
+    body.tools = tools.map((tool) => ({
+      type: 'function',
+      function: withDefined({ name: tool.name, description: tool.description, parameters: tool.parameters }),
+    }));
   }
   return body;
 }

@@ -1,6 +1,14 @@
-import { describe, expect, it } from 'vitest';
-import { prepareAnthropicBody, prepareGeminiBody, prepareOpenAIChatBody } from '../../src/chat/bodies';
-import type { ChatMessage, ToolCall } from '../../src/types';
+import { createMockStreamServer } from '@tokenstream/mock-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createChat } from '../../src/chat/chat';
+import {
+  prepareAnthropicBody,
+  prepareGeminiBody,
+  prepareOllamaBody,
+  prepareOpenAIChatBody,
+  prepareOpenAIResponsesBody,
+} from '../../src/chat/bodies';
+import type { ChatMessage, ChatOptions, ToolCall } from '../../src/types';
 
 const call = (id: string, name: string, input: object): ToolCall => ({
   id,
@@ -149,5 +157,138 @@ describe('prepareGeminiBody', () => {
       ],
       tools: [{ functionDeclarations: [tools[0], { name: 'now' }] }],
     });
+  });
+});
+
+describe('prepareOpenAIResponsesBody', () => {
+  it('sends instructions, input items with function_call / function_call_output by call_id, and flat tools', () => {
+    expect(prepareOpenAIResponsesBody(history, { tools, model: 'gpt-4.1-mini' })).toEqual({
+      model: 'gpt-4.1-mini',
+      instructions: 'You are terse.',
+      input: [
+        { role: 'user', content: 'Weather in Paris and Oslo?' },
+        { role: 'assistant', content: 'Checking.' },
+        { type: 'function_call', call_id: 'c1', name: 'weather', arguments: '{"city":"Paris"}' },
+        { type: 'function_call', call_id: 'c2', name: 'weather', arguments: '{"city":"Oslo"}' },
+        { type: 'function_call_output', call_id: 'c1', output: '{"tempC":18}' },
+        { type: 'function_call_output', call_id: 'c2', output: '"unavailable"' },
+        { role: 'assistant', content: 'Paris 18°C; Oslo unknown.' },
+        { role: 'user', content: 'Thanks' },
+      ],
+      tools: [
+        { type: 'function', name: 'weather', description: 'Weather by city', parameters: tools[0].parameters, strict: false },
+        { type: 'function', name: 'now', strict: false },
+      ],
+      stream: true,
+    });
+  });
+
+  it('a tool-only turn is function_call items alone; no system, no tools: neither key', () => {
+    const body = prepareOpenAIResponsesBody(
+      [
+        { id: 'u', role: 'user', text: 'go' },
+        { id: 'a', role: 'assistant', text: '', toolCalls: [call('c1', 'now', {})] },
+      ],
+      { tools: [], model: 'm' },
+    );
+    expect(body).toEqual({
+      model: 'm',
+      input: [
+        { role: 'user', content: 'go' },
+        { type: 'function_call', call_id: 'c1', name: 'now', arguments: '{}' },
+      ],
+      stream: true,
+    });
+  });
+});
+
+describe('prepareOllamaBody', () => {
+  it('sends tool_calls with object arguments, results as role tool named after their call, and function tools', () => {
+    expect(prepareOllamaBody(history, { tools, model: 'llama3.2' })).toEqual({
+      model: 'llama3.2',
+      stream: true,
+      messages: [
+        { role: 'system', content: 'You are terse.' },
+        { role: 'user', content: 'Weather in Paris and Oslo?' },
+        {
+          role: 'assistant',
+          content: 'Checking.',
+          tool_calls: [
+            { function: { name: 'weather', arguments: { city: 'Paris' } } },
+            { function: { name: 'weather', arguments: { city: 'Oslo' } } },
+          ],
+        },
+        { role: 'tool', content: '{"tempC":18}', tool_name: 'weather' },
+        { role: 'tool', content: '"unavailable"', tool_name: 'weather' },
+        { role: 'assistant', content: 'Paris 18°C; Oslo unknown.' },
+        { role: 'user', content: 'Thanks' },
+      ],
+      tools: [
+        { type: 'function', function: tools[0] },
+        { type: 'function', function: { name: 'now' } },
+      ],
+    });
+  });
+
+  it('a truncated call’s arguments become {}; a result for an unknown call has no tool_name', () => {
+    const cut: ToolCall = { id: 'c9', name: 'weather', arguments: '{"city":"Par', input: undefined, complete: false };
+    const body = prepareOllamaBody(
+      [
+        { id: 'u', role: 'user', text: 'go' },
+        { id: 'a', role: 'assistant', text: '', toolCalls: [cut], status: 'aborted' },
+        { id: 't', role: 'tool', text: 'late', toolCallId: 'other' },
+      ],
+      { tools: [] },
+    );
+    expect(body.messages).toEqual([
+      { role: 'user', content: 'go' },
+      { role: 'assistant', content: '', tool_calls: [{ function: { name: 'weather', arguments: {} } }] },
+      { role: 'tool', content: 'late' },
+    ]);
+    expect(body).not.toHaveProperty('tools');
+  });
+});
+
+// The mock server reads request bodies with its own parser per format: a full tool round trip through it
+// checks these two builders together with the core's Responses and Ollama adapters.
+describe('Responses and Ollama bodies against the mock server', () => {
+  let server: { url: string; close(): Promise<void> };
+  beforeAll(async () => {
+    server = await createMockStreamServer().listen(0);
+  });
+  afterAll(() => server.close());
+
+  const formats: Array<[string, string, ChatOptions['provider'], NonNullable<ChatOptions['prepareBody']>]> = [
+    ['Responses', '/v1/responses', 'openai-responses', prepareOpenAIResponsesBody],
+    ['Ollama', '/api/chat', 'ollama', prepareOllamaBody],
+  ];
+
+  it.each(formats)('%s: the tool is called, its result sent back, and the answer streams', async (_name, path, provider, prepareBody) => {
+    const sent: unknown[] = [];
+    const chat = createChat({
+      url: `${server.url}${path}`,
+      provider,
+      model: 'mock-model',
+      throttle: 0,
+      prepareBody: (messages, ctx) => {
+        const body = prepareBody(messages, ctx);
+        sent.push(body);
+        return body;
+      },
+      tools: {
+        get_weather: {
+          description: 'Current weather for a city',
+          parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+          execute: () => ({ tempC: 18 }),
+        },
+      },
+    });
+    const final = await chat.send('Use get_weather for Paris, please.');
+    expect(final.error).toBeNull();
+    expect(final.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'tool', 'assistant']);
+    expect(final.messages[1].toolCalls?.map((c) => c.name)).toEqual(['get_weather']);
+    expect(final.messages[3].text.startsWith('Tool result received')).toBe(true);
+    expect(sent).toHaveLength(2);
+    expect(JSON.stringify(sent[1])).toContain('{\\"tempC\\":18}');
   });
 });
