@@ -1,6 +1,12 @@
-import { prepareAnthropicBody, prepareGeminiBody, prepareOpenAIChatBody } from '@tokenstream/core';
+import {
+  prepareAnthropicBody,
+  prepareGeminiBody,
+  prepareOllamaBody,
+  prepareOpenAIChatBody,
+  prepareOpenAIResponsesBody,
+} from '@tokenstream/core';
 import type { ChatMessage, ChatOptions, ProviderName } from '@tokenstream/core';
-import { prepareOllamaBody, prepareResponsesBody, prepareTextBody } from './bodies';
+import { prepareTextBody } from './bodies';
 import { buildScenario, IDLE_TIMEOUT_MS } from './scenario';
 import type { ProviderId, SettingsStore } from './settings';
 import { PLAYGROUND_TOOLS } from './tools';
@@ -23,7 +29,7 @@ export interface ProviderSetup {
 
 export const PROVIDERS: readonly ProviderSetup[] = [
   { id: 'openai', label: 'OpenAI Chat Completions', path: '/v1/chat/completions', provider: 'openai', model: 'gpt-4o-mini', prepareBody: prepareOpenAIChatBody },
-  { id: 'responses', label: 'OpenAI Responses', path: '/v1/responses', provider: 'openai-responses', model: 'gpt-4.1-mini', prepareBody: prepareResponsesBody },
+  { id: 'responses', label: 'OpenAI Responses', path: '/v1/responses', provider: 'openai-responses', model: 'gpt-4.1-mini', prepareBody: prepareOpenAIResponsesBody },
   { id: 'anthropic', label: 'Anthropic Messages', path: '/v1/messages', provider: 'anthropic', model: 'claude-3-5-haiku-latest', prepareBody: prepareAnthropicBody },
   {
     id: 'gemini',
