@@ -23,6 +23,7 @@ interface Step {
 const STEPS: Step[] = [
   { name: 'throughput', file: 'throughput.bench.ts' },
   { name: 'partial-json', file: 'partial-json.step.ts' },
+  { name: 'early-tools', file: 'early-tools.step.ts' },
   { name: 'bundle', file: 'bundle.bench.ts' },
   { name: 'memory', file: 'memory.bench.ts' },
   { name: 'render', file: 'render.bench.ts' },
