@@ -42,19 +42,20 @@ export function createLineSplitter(onLine: (line: string) => void, maxLineChars:
         skipLeadingLF = false;
       }
       const length = text.length;
-      for (let i = start; i < length; i++) {
-        const code = text.charCodeAt(i);
-        if (code !== 10 && code !== 13) continue;
-        checkSize(i - start);
-        onLine(takeLine(text.slice(start, i)));
-        if (code === 13) {
-          if (i + 1 < length) {
-            if (text.charCodeAt(i + 1) === 10) i++;
-          } else {
-            skipLeadingLF = true;
-          }
+      // indexOf scans natively; each terminator kind is searched again only once passed, so the work stays linear.
+      let nextLF = text.indexOf('\n', start);
+      let nextCR = text.indexOf('\r', start);
+      while (nextLF !== -1 || nextCR !== -1) {
+        let end = nextCR === -1 || (nextLF !== -1 && nextLF < nextCR) ? nextLF : nextCR;
+        checkSize(end - start);
+        onLine(takeLine(text.slice(start, end)));
+        if (end === nextCR) {
+          if (end + 1 === length) skipLeadingLF = true;
+          else if (text.charCodeAt(end + 1) === 10) end++;
         }
-        start = i + 1;
+        start = end + 1;
+        if (nextLF !== -1 && nextLF < start) nextLF = text.indexOf('\n', start);
+        if (nextCR !== -1 && nextCR < start) nextCR = text.indexOf('\r', start);
       }
       if (start < length) {
         checkSize(length - start);
