@@ -1,10 +1,10 @@
 export type * from './types';
-export { StreamError } from './errors';
+export { StreamError, type StreamErrorInit } from './errors';
 export { createStream } from './stream';
-export { createPool } from './pool';
+export { createPool, type PoolOptions } from './pool';
 export { createProviderAdapter } from './providers';
 export { parsePartialJson } from './accumulate/partial-json';
-export { estimateCost } from './accumulate/cost';
+export { estimateCost, type TokenPrice } from './accumulate/cost';
 export { createChat } from './chat/chat';
 export {
   prepareOpenAIChatBody,
@@ -12,4 +12,6 @@ export {
   prepareAnthropicBody,
   prepareGeminiBody,
   prepareOllamaBody,
+  type PrepareBodyContext,
+  type AnthropicBodyContext,
 } from './chat/bodies';

@@ -27,7 +27,7 @@ export interface StreamOptions {
   signal?: AbortSignal;
   /** Requests share this pool's concurrency limit; extra ones wait with status 'queued'. */
   pool?: Pool;
-  /** 'websocket' speaks the mock-server/relay JSON event protocol over a WebSocket at `url` (ws:// or wss://). */
+  /** 'websocket' speaks the mock server's JSON event protocol (see @tokenstream/mock-server) over a WebSocket at `url` (ws:// or wss://). */
   transport?: 'http' | 'websocket';
   /** Injectable WebSocket constructor; default globalThis.WebSocket. */
   WebSocket?: WebSocketConstructorLike;
