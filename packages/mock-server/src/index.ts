@@ -2,9 +2,10 @@ export { createMockStreamServer, type MockStreamServer, type RunningMockServer }
 export { createMockHandler, type MockHandler, type MockServerOptions, type MockStats, type NextFunction } from './handler';
 export { mockStreamPlugin } from './vite-plugin';
 export { mockAnswer, chooseTools, type MockAnswer, type MockAnswerOptions, type MockToolCall, type MockUsage } from './answer';
-export { resolveScenario, DEFAULT_SCENARIO, ScenarioError, type MockScenario, type MockScenarioInput, type MockFault, type ResumeMode } from './scenario';
+export { resolveScenario, DEFAULT_SCENARIO, ScenarioError, type ScenarioSources, type MockScenario, type MockScenarioInput, type MockFault, type ResumeMode } from './scenario';
 export { encodeEvent } from './http-sink';
-export { ROUTES, matchRoute } from './plan';
+export { ROUTES, matchRoute, type RouteMatch } from './plan';
 export { parseEventId, DEFAULT_LIMITS, type StoreLimits } from './stream-store';
-export type { ConnectionStat } from './pump';
+export type { ConnectionStat, OutgoingEvent } from './pump';
 export type { FormatName, Framing } from './formats';
+export type { RequestFacts, ToolDeclaration } from './request-facts';
