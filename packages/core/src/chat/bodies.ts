@@ -24,6 +24,24 @@ const EMPTY_OBJECT_SCHEMA = { type: 'object', properties: {} };
 
 /** OpenAI Chat Completions: `{ model, messages, stream: true, stream_options: { include_usage: true }, tools? }`. */
 export function prepareOpenAIChatBody(messages: ChatMessage[], ctx: PrepareBodyContext): Record<string, unknown> {
+  const wireMessages = chatStyleMessages(messages, {
+    assistantCall: (call) => ({ id: call.id, type: 'function', function: { name: call.name, arguments: call.arguments } }),
+    toolResult: (message) => ({ role: 'tool', tool_call_id: message.toolCallId ?? '', content: message.text }),
+  });
+  return withFunctionTools(
+    { model: ctx.model, messages: wireMessages, stream: true, stream_options: { include_usage: true } },
+    ctx.tools,
+  );
+}
+
+/**
+ * The message list shared by OpenAI Chat and Ollama: system/user as they are, an assistant turn with its calls, one
+ * message per tool result; the two differ only in how a call and a result are written.
+ */
+function chatStyleMessages(
+  messages: ChatMessage[],
+  wire: { assistantCall(call: ToolCall): object; toolResult(message: ChatMessage): object },
+): object[] {
   const wireMessages: object[] = [];
   for (const message of messages) {
     switch (message.role) {
@@ -33,35 +51,26 @@ export function prepareOpenAIChatBody(messages: ChatMessage[], ctx: PrepareBodyC
         break;
       case 'assistant': {
         const calls = message.toolCalls ?? [];
-        if (calls.length === 0) {
-          if (message.text !== '') wireMessages.push({ role: 'assistant', content: message.text });
-          break;
+        if (calls.length > 0) {
+          wireMessages.push({ role: 'assistant', content: message.text, tool_calls: calls.map(wire.assistantCall) });
+        } else if (message.text !== '') {
+          wireMessages.push({ role: 'assistant', content: message.text });
         }
-        wireMessages.push({
-          role: 'assistant',
-          content: message.text,
-          tool_calls: calls.map((call) => ({
-            id: call.id,
-            type: 'function',
-            function: { name: call.name, arguments: call.arguments },
-          })),
-        });
         break;
       }
       case 'tool':
-        wireMessages.push({ role: 'tool', tool_call_id: message.toolCallId ?? '', content: message.text });
+        wireMessages.push(wire.toolResult(message));
         break;
     }
   }
-  const body: Record<string, unknown> = {
-    model: ctx.model,
-    messages: wireMessages,
-    stream: true,
-    stream_options: { include_usage: true },
-  };
-  const tools = descriptors(ctx.tools);
-  if (tools.length > 0) {
-    body.tools = tools.map((tool) => ({
+  return wireMessages;
+}
+
+/** `tools: [{ type: 'function', function: { name, description, parameters } }]` when there are any. */
+function withFunctionTools(body: Record<string, unknown>, tools: object[]): Record<string, unknown> {
+  const declared = descriptors(tools);
+  if (declared.length > 0) {
+    body.tools = declared.map((tool) => ({
       type: 'function',
       function: withDefined({ name: tool.name, description: tool.description, parameters: tool.parameters }),
     }));
@@ -238,44 +247,14 @@ export function prepareOpenAIResponsesBody(messages: ChatMessage[], ctx: Prepare
  * `{ type: 'function', function: { name, description, parameters } }`.
  */
 export function prepareOllamaBody(messages: ChatMessage[], ctx: PrepareBodyContext): Record<string, unknown> {
-  const wireMessages: object[] = [];
   const callNames = new Map<string, string>();
-  for (const message of messages) {
-    switch (message.role) {
-      case 'system':
-      case 'user':
-        wireMessages.push({ role: message.role, content: message.text });
-        break;
-      case 'assistant': {
-        const calls = message.toolCalls ?? [];
-        if (calls.length === 0) {
-          if (message.text !== '') wireMessages.push({ role: 'assistant', content: message.text });
-          break;
-        }
-        for (const call of calls) callNames.set(call.id, call.name);
-        wireMessages.push({
-          role: 'assistant',
-          content: message.text,
-          tool_calls: calls.map((call) => ({ function: { name: call.name, arguments: inputObject(call) } })),
-        });
-        break;
-      }
-      case 'tool':
-        wireMessages.push(
-          withDefined({ role: 'tool', content: message.text, tool_name: callNames.get(message.toolCallId ?? '') }),
-        );
-        break;
-    }
-  }
-  const body: Record<string, unknown> = { model: ctx.model, messages: wireMessages, stream: true };
-  const tools = descriptors(ctx.tools);
-  if (tools.length > 0) {
-    body.tools = tools.map((tool) => ({
-      type: 'function',
-      function: withDefined({ name: tool.name, description: tool.description, parameters: tool.parameters }),
-    }));
-  }
-  return body;
+  for (const message of messages) for (const call of message.toolCalls ?? []) callNames.set(call.id, call.name);
+  const wireMessages = chatStyleMessages(messages, {
+    assistantCall: (call) => ({ function: { name: call.name, arguments: inputObject(call) } }),
+    toolResult: (message) =>
+      withDefined({ role: 'tool', content: message.text, tool_name: callNames.get(message.toolCallId ?? '') }),
+  });
+  return withFunctionTools({ model: ctx.model, messages: wireMessages, stream: true }, ctx.tools);
 }
 
 function descriptors(tools: object[]): ChatToolDescriptor[] {
