@@ -51,6 +51,7 @@ export class StreamRun {
   private firstEventOfConnection = true;
   private readonly appliedKeys = new Set<string>();
   private serverRetryMs: number | undefined;
+  private releasePoolSlot: (() => void) | undefined;
 
   constructor(
     private readonly options: StreamOptions,
@@ -62,11 +63,10 @@ export class StreamRun {
 
   /** Runs to the end; never rejects. */
   async run(): Promise<StreamSnapshot> {
-    let release: (() => void) | undefined;
     try {
       if (this.controller.signal.aborted) throw abortedError();
       this.checkEnvironment();
-      release = await this.waitForPoolSlot();
+      await this.waitForPoolSlot();
       this.requestStartedAt = now();
       await this.attemptUntilComplete();
       this.finish('done', null);
@@ -74,7 +74,7 @@ export class StreamRun {
       const error = this.controller.signal.aborted ? abortedError() : toStreamError(cause);
       this.finish(error.kind === 'aborted' ? 'aborted' : 'error', error);
     } finally {
-      release?.();
+      this.releasePoolSlot?.();
     }
     return this.finalSnapshot!;
   }
@@ -103,9 +103,9 @@ export class StreamRun {
     }
   }
 
-  private async waitForPoolSlot(): Promise<(() => void) | undefined> {
+  private async waitForPoolSlot(): Promise<void> {
     const pool = this.options.pool;
-    if (!pool) return undefined;
+    if (!pool) return;
     this.status = 'queued';
     this.invalidate();
     const release = await pool.acquire(this.controller.signal, (position) => {
@@ -114,7 +114,9 @@ export class StreamRun {
     });
     this.queuePosition = null;
     this.status = 'connecting';
-    return release;
+    // A stop() before the slot arrived has already finished the run: give the slot straight back.
+    if (this.finalSnapshot) release();
+    else this.releasePoolSlot = release;
   }
 
   private async attemptUntilComplete(): Promise<void> {
@@ -340,6 +342,8 @@ export class StreamRun {
     this.error = error;
     this.queuePosition = null;
     this.endedAt = now();
+    // The slot is free as soon as the run ends (stop() included), not once the aborted request has unwound.
+    this.releasePoolSlot?.();
     this.finalSnapshot = this.buildSnapshot();
     if (!this.published) return;
     this.store.set(this.finalSnapshot);

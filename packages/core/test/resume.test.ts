@@ -188,6 +188,24 @@ describe('abort in every status', () => {
     expect(pool.queued).toBe(0);
   });
 
+  it('stop() frees the pool slot at once, so the next queued request starts', async () => {
+    const pool = createPool({ maxConcurrent: 1 });
+    const { fetch, requests } = scriptedFetch((r) => streamResponse({ chunks: [bytes(eventsOf(openAIChatStream(words))[1]!)], end: 'hang' }, { signal: r.signal }));
+    const first = createStream({ url: 'http://t/1', fetch, pool });
+    const firstDone = first.start();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(pool.active).toBe(1);
+    first.stop();
+    expect(pool.active).toBe(0);
+    await firstDone;
+    const second = createStream({ url: 'http://t/2', fetch, pool, throttle: 0 });
+    const secondDone = second.start();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(requests.map((r) => r.url)).toEqual(['http://t/1', 'http://t/2']);
+    second.stop();
+    await secondDone;
+  });
+
   it('an already-aborted signal starts nothing; a signal aborted mid-stream stops it', async () => {
     const { fetch, requests } = scriptedFetch((r) => streamResponse({ chunks: [bytes(eventsOf(openAIChatStream(words))[1]!)], end: 'hang' }, { signal: r.signal }));
     const aborted = await createStream({ url: 'http://t', fetch, signal: AbortSignal.abort() }).start();
