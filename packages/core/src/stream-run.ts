@@ -20,6 +20,7 @@ import type { Delta, ProviderAdapter, RawEvent, StreamOptions, StreamSnapshot, S
 
 export const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
 export const DEFAULT_MAX_EVENT_BYTES = 8 * 1024 * 1024;
+const RESPONSE_RESTARTED = 'response_restarted';
 
 /**
  * One start() of a stream: queueing, attempts, retry with resume, and the snapshot it publishes.
@@ -52,6 +53,7 @@ export class StreamRun {
   private readonly appliedKeys = new Set<string>();
   private serverRetryMs: number | undefined;
   private releasePoolSlot: (() => void) | undefined;
+  private responseId: string | null = null;
 
   constructor(
     private readonly options: StreamOptions,
@@ -133,7 +135,9 @@ export class StreamRun {
         if (this.controller.signal.aborted) throw abortedError();
         failure = toStreamError(cause);
       }
-      if (!isRetryable(failure) || attempt >= this.policy.maxAttempts) throw withAttempts(failure, attempt);
+      if (!isRetryable(failure) || failure.code === RESPONSE_RESTARTED || attempt >= this.policy.maxAttempts) {
+        throw withAttempts(failure, attempt);
+      }
       if (this.sawIds === false && this.hasOutput()) {
         throw new StreamError(
           'network',
@@ -289,6 +293,7 @@ export class StreamRun {
     this.appliedEvents++;
     callSafely(this.options.onEvent, event);
     for (const delta of this.parse(event)) {
+      this.checkSameResponse(delta);
       callSafely(this.options.onDelta, delta);
       this.accumulator.apply(delta);
       if (this.firstOutputAt === null && (delta.text || delta.reasoning)) this.firstOutputAt = now();
@@ -302,6 +307,22 @@ export class StreamRun {
     }
     this.invalidate();
     return this.completed;
+  }
+
+  /**
+   * A server that ignores Last-Event-ID and generates anew sends fresh event ids, which dedupe cannot catch; the
+   * provider's response id can. Two answers are never spliced: the partial output stays and the stream ends.
+   */
+  private checkSameResponse(delta: Delta): void {
+    if (!delta.id) return;
+    if (this.responseId === null) this.responseId = delta.id;
+    else if (delta.id !== this.responseId && this.attempts > 1) {
+      throw new StreamError(
+        'network',
+        'After reconnecting, the server started a different response; the partial output is kept instead of splicing two answers',
+        { code: RESPONSE_RESTARTED },
+      );
+    }
   }
 
   /**

@@ -68,6 +68,16 @@ describe('createStream over real HTTP against the mock server', () => {
     expect(snapshot).toMatchObject({ status: 'done', text: mockAnswer(body).text, metrics: { reconnects: 1 } });
   });
 
+  it('a server that ignores Last-Event-ID and starts a new answer: never spliced, partial text kept', async () => {
+    for (const route of routes.slice(0, 4)) {
+      const body = { ...route.body(`restart ${route.provider}`), mock: { dropAfterEvents: 8, faultAttempts: 1, resume: 'restart', seed: 1 } };
+      const snapshot = await run(route.path, body, { provider: route.provider });
+      expect(snapshot.status, route.provider).toBe('error');
+      expect(snapshot.error, route.provider).toMatchObject({ kind: 'network', code: 'response_restarted', attempts: 2 });
+      expect(mockAnswer(body).text.startsWith(snapshot.text), route.provider).toBe(true);
+    }
+  });
+
   it('without ids, a drop after output began ends in a network error with the partial text', async () => {
     const body = { ...routes[2].body('no ids here'), mock: { ids: false, dropAfterEvents: 10, faultAttempts: 1 } };
     const snapshot = await run('/v1/messages', body);
