@@ -67,7 +67,7 @@ export function rawRequest(
 /** HTTP/1.1 response parsing for tests: status, headers, and a body framed by chunks, a length, or the close. */
 class ResponseParser {
   headersDone = false;
-  private pending = Buffer.alloc(0);
+  private pending: Buffer = Buffer.alloc(0);
   private status = 0;
   private readonly headers: Record<string, string | string[] | undefined> = {};
   private readonly body: Buffer[] = [];
