@@ -11,6 +11,7 @@ import {
   type RetryPolicy,
 } from './retry';
 import type { SnapshotStore } from './store/snapshot-store';
+import { RESPONSE_RESTARTED, ResumeState } from './resume';
 import { readEvents } from './transport/body-reader';
 import { formatFromContentType, isHtml, type BodyFormat } from './transport/content-type';
 import { abortedError, runHttpAttempt } from './transport/http-attempt';
@@ -20,7 +21,6 @@ import type { Delta, ProviderAdapter, RawEvent, StreamOptions, StreamSnapshot, S
 
 export const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
 export const DEFAULT_MAX_EVENT_BYTES = 8 * 1024 * 1024;
-const RESPONSE_RESTARTED = 'response_restarted';
 
 /**
  * One start() of a stream: queueing, attempts, retry with resume, and the snapshot it publishes.
@@ -44,16 +44,9 @@ export class StreamRun {
   private appliedEvents = 0;
   private completed = false;
   private textMode = false;
-  // Resume state: ids seen, the last one applied, and keys of applied events to drop replays.
-  private sawIds = false;
-  private lastEventId = '';
-  private currentId = '';
-  private eventsSinceId = 0;
-  private firstEventOfConnection = true;
-  private readonly appliedKeys = new Set<string>();
+  private readonly resume = new ResumeState();
   private serverRetryMs: number | undefined;
   private releasePoolSlot: (() => void) | undefined;
-  private responseId: string | null = null;
 
   constructor(
     private readonly options: StreamOptions,
@@ -138,7 +131,7 @@ export class StreamRun {
       if (!isRetryable(failure) || failure.code === RESPONSE_RESTARTED || attempt >= this.policy.maxAttempts) {
         throw withAttempts(failure, attempt);
       }
-      if (this.sawIds === false && this.hasOutput()) {
+      if (!this.resume.sawIds && this.hasOutput()) {
         throw new StreamError(
           'network',
           'The connection dropped after output began, and the stream has no event ids to resume from',
@@ -179,9 +172,7 @@ export class StreamRun {
         attemptController.abort();
       }, idleMs);
     };
-    this.currentId = this.lastEventId;
-    this.eventsSinceId = 0;
-    this.firstEventOfConnection = true;
+    this.resume.startConnection();
     touch();
     try {
       if (this.options.transport === 'websocket') await this.webSocketAttempt(attemptController.signal, touch);
@@ -203,7 +194,7 @@ export class StreamRun {
     const { body, contentType } = encodeBody(this.options.body);
     if (contentType && !headers['content-type']) headers['content-type'] = contentType;
     headers.accept ??= DEFAULT_ACCEPT;
-    if (this.sawIds && this.lastEventId) headers['last-event-id'] = toHeaderSafe(this.lastEventId);
+    if (this.resume.sawIds && this.resume.lastEventId) headers['last-event-id'] = toHeaderSafe(this.resume.lastEventId);
     await runHttpAttempt({
       url: String(this.options.url),
       method: this.options.method ?? (this.options.body === undefined ? 'GET' : 'POST'),
@@ -221,7 +212,7 @@ export class StreamRun {
     await runWebSocketAttempt({
       url: String(this.options.url),
       body: this.options.body,
-      lastEventId: this.sawIds ? this.lastEventId : '',
+      lastEventId: this.resume.sawIds ? this.resume.lastEventId : '',
       WebSocket: WebSocketImpl,
       signal,
       maxEventBytes: this.options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES,
@@ -230,7 +221,7 @@ export class StreamRun {
         touch();
       },
       onEvent: (event) => {
-        if (!this.completed) this.applyEvent(event, event.id !== '' && event.id !== this.currentId);
+        if (!this.completed) this.applyEvent(event, event.id !== '' && event.id !== this.resume.lastEventId);
       },
     });
     if (!this.completed && !this.adapter) this.completed = true;
@@ -271,7 +262,7 @@ export class StreamRun {
       {
         format,
         maxEventChars: this.options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES,
-        lastEventId: this.lastEventId,
+        lastEventId: this.resume.lastEventId,
       },
     );
     const terminalSignalExists = !this.textMode && this.adapter !== null;
@@ -288,12 +279,11 @@ export class StreamRun {
 
   /** Applies one event unless it was applied before (a replay after reconnect). Returns true once complete. */
   private applyEvent(event: RawEvent, hasOwnId: boolean): boolean {
-    if (event.id !== '' && this.isDuplicate(event.id, hasOwnId)) return false;
-    this.firstEventOfConnection = false;
+    if (this.resume.isReplay(event.id, hasOwnId)) return false;
     this.appliedEvents++;
     callSafely(this.options.onEvent, event);
     for (const delta of this.parse(event)) {
-      this.checkSameResponse(delta);
+      this.resume.checkSameResponse(delta.id);
       callSafely(this.options.onDelta, delta);
       this.accumulator.apply(delta);
       if (this.firstOutputAt === null && (delta.text || delta.reasoning)) this.firstOutputAt = now();
@@ -307,42 +297,6 @@ export class StreamRun {
     }
     this.invalidate();
     return this.completed;
-  }
-
-  /**
-   * A server that ignores Last-Event-ID and generates anew sends fresh event ids, which dedupe cannot catch; the
-   * provider's response id can. Two answers are never spliced: the partial output stays and the stream ends.
-   */
-  private checkSameResponse(delta: Delta): void {
-    if (!delta.id) return;
-    if (this.responseId === null) this.responseId = delta.id;
-    else if (delta.id !== this.responseId && this.attempts > 1) {
-      throw new StreamError(
-        'network',
-        'After reconnecting, the server started a different response; the partial output is kept instead of splicing two answers',
-        { code: RESPONSE_RESTARTED },
-      );
-    }
-  }
-
-  /**
-   * An event is keyed by (its id, its position after the event that set that id). Keys repeat exactly when a server
-   * replays from the start, and never when it resumes after the id we sent, so both are handled.
-   */
-  private isDuplicate(id: string, hasOwnId: boolean): boolean {
-    if (hasOwnId && (id !== this.currentId || this.firstEventOfConnection)) {
-      this.currentId = id;
-      this.eventsSinceId = 0;
-    } else {
-      this.eventsSinceId++;
-    }
-    this.firstEventOfConnection = false;
-    const key = `${this.eventsSinceId}:${id}`;
-    if (this.appliedKeys.has(key)) return true;
-    this.appliedKeys.add(key);
-    this.sawIds = true;
-    this.lastEventId = id;
-    return false;
   }
 
   private parse(event: RawEvent): Delta[] {
