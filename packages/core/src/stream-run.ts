@@ -1,4 +1,5 @@
 import { createAccumulator } from './accumulate/accumulator';
+import { now } from './clock';
 import { StreamError } from './errors';
 import { createProviderAdapter } from './providers';
 import {
@@ -372,8 +373,4 @@ function callSafely<T>(callback: ((value: T) => void) | undefined, value: T): vo
     if (typeof report === 'function') report(error);
     else console.error('[tokenstream] a callback threw:', error);
   }
-}
-
-function now(): number {
-  return typeof performance !== 'undefined' ? performance.now() : Date.now();
 }

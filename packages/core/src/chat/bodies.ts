@@ -1,4 +1,5 @@
 import type { ChatMessage, ToolCall } from '../types';
+import { isObject } from '../providers/shared';
 
 // Request bodies for the chat wire formats, built from the chat's provider-neutral history.
 // Each is a pure function of (messages, ctx) so that an app can call it, wrap it, or replace it.
@@ -263,10 +264,10 @@ function descriptors(tools: object[]): ChatToolDescriptor[] {
 
 /** The call's input as a JSON object: the parsed input, else a parse of the raw arguments, else `{}`. */
 function inputObject(call: ToolCall): object {
-  if (isPlainObject(call.input)) return call.input;
+  if (isObject(call.input)) return call.input;
   try {
     const parsed: unknown = JSON.parse(call.arguments);
-    if (isPlainObject(parsed)) return parsed;
+    if (isObject(parsed)) return parsed;
   } catch {
     // Arguments cut short (a stopped turn): the API still needs an object.
   }
@@ -281,11 +282,7 @@ function responseObject(text: string): object {
   } catch {
     // Plain text result (e.g. history restored with setMessages): wrap it as is.
   }
-  return isPlainObject(value) ? value : { result: value };
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  return isObject(value) ? value : { result: value };
 }
 
 function withDefined<T extends Record<string, unknown>>(record: T): T {

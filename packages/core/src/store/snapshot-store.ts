@@ -1,3 +1,5 @@
+import { now } from '../clock';
+
 export type Throttle = 'frame' | number;
 
 /** Never notify more often than this in 'frame' mode, whatever requestAnimationFrame does (happy-dom runs it at once). */
@@ -91,8 +93,4 @@ export class SnapshotStore<T> {
     this.snapshot = next;
     for (const listener of [...this.listeners]) listener();
   };
-}
-
-function now(): number {
-  return typeof performance !== 'undefined' ? performance.now() : Date.now();
 }
