@@ -222,7 +222,8 @@ export class StreamRun {
         touch();
       },
       onEvent: (event) => {
-        if (!this.completed) this.applyEvent(event, event.id !== '' && event.id !== this.resume.lastEventId);
+        // Every WebSocket message carries its own id, so each is keyed as one that set its id.
+        if (!this.completed) this.applyEvent(event, event.id !== '');
       },
     });
     if (!this.completed && !this.adapter) this.completed = true;
