@@ -14,7 +14,7 @@ export default defineConfig({
       { find: /^react-dom(\/.*)?$/, replacement: `${installed('react-dom')}$1` },
       { find: /^react(\/.*)?$/, replacement: `${installed('react')}$1` },
       { find: /^@testing-library\/react$/, replacement: installed('@testing-library/react') },
-      ...Object.entries(workspaceAliases).map(([find, replacement]) => ({ find, replacement })),
+      ...workspaceAliases,
     ],
   },
   test: { name: 'react18', environment: 'happy-dom', include: ['test/**/*.test.tsx'], env: { EXPECT_REACT_MAJOR: '18' } },

@@ -14,7 +14,7 @@ export default defineConfig({
     alias: [
       { find: /^vue(\/.*)?$/, replacement: `${installed('vue')}$1` },
       { find: /^@vue\/test-utils$/, replacement: installed('@vue/test-utils') },
-      ...Object.entries(workspaceAliases).map(([find, replacement]) => ({ find, replacement })),
+      ...workspaceAliases,
     ],
   },
   test: {

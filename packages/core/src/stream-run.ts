@@ -14,7 +14,7 @@ import {
 import type { SnapshotStore } from './store/snapshot-store';
 import { RESPONSE_RESTARTED, ResumeState } from './resume';
 import { readEvents } from './transport/body-reader';
-import { formatFromContentType, isHtml, type BodyFormat } from './transport/content-type';
+import { formatFromContentType, isHtml, type BodyFormat } from './wire/content-type';
 import { abortedError, runHttpAttempt } from './transport/http-attempt';
 import { readErrorBody, resolveHeaders, encodeBody, toHeaderSafe, DEFAULT_ACCEPT } from './transport/request';
 import { runWebSocketAttempt } from './transport/websocket';

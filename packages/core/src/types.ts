@@ -2,7 +2,22 @@ import type { StreamError } from './errors';
 
 // The public model of @tokenstream/core (see shared/API.md). Names here are a contract: extend, never rename.
 
-export type ProviderName = 'openai' | 'openai-responses' | 'anthropic' | 'gemini' | 'ollama';
+export type ProviderName =
+  | 'openai'
+  | 'openai-responses'
+  | 'anthropic'
+  | 'gemini'
+  | 'ollama'
+  /** Vercel AI SDK UI message stream v1, and its older data stream (`0:"text"` lines). */
+  | 'ai-sdk'
+  /** AG-UI events over SSE or NDJSON (TanStack AI, CopilotKit, Microsoft Agent Framework...). */
+  | 'ag-ui'
+  /** LangGraph platform SSE (messages / messages-tuple, values, updates, metadata, error, end). */
+  | 'langgraph'
+  /** LangChain HttpResponseOutputParser / LangServe (`event: data`, `event: end` without data). */
+  | 'langchain'
+  /** Hand-written backends: {content|text|delta|token|response} chunks, [DONE] / {done:true}, {error}. */
+  | 'json';
 
 export interface StreamOptions {
   url: string | URL;
@@ -88,6 +103,20 @@ export interface StreamSnapshot {
   metrics: StreamMetrics;
   /** 1-based place in the pool's queue while status is 'queued', else null. */
   queuePosition: number | null;
+  /** Custom data parts the stream sent (AI SDK `data-*` parts), in order of first appearance; present once one arrived. */
+  data?: DataPart[];
+  /** Shared agent state (AG-UI STATE_SNAPSHOT / STATE_DELTA, LangGraph `values`); present once reported. */
+  state?: unknown;
+  /** Message metadata the stream sent (AI SDK `messageMetadata`); present once reported. */
+  metadata?: unknown;
+}
+
+/** One custom data part. A part with an `id` is replaced by a later part with the same type and id. */
+export interface DataPart {
+  /** The part's type as sent, e.g. 'data-weather'. */
+  type: string;
+  id?: string;
+  data: unknown;
 }
 
 /** One dispatched SSE event, NDJSON line or text chunk. `event` defaults to 'message'; `id` is the last event id. */
@@ -107,6 +136,8 @@ export interface ToolCall {
   complete: boolean;
   /** Set when the call completed with arguments that are not valid JSON (`input` keeps the best-effort value). */
   parseError?: string;
+  /** The result, when the server ran the tool and streamed its output. */
+  output?: unknown;
 }
 
 export interface Usage {
@@ -138,6 +169,12 @@ export interface Delta {
   error?: { message: string; code?: string };
   /** The provider's terminal signal ([DONE], message_stop, response.completed, ...). */
   done?: boolean;
+  /** A custom data part (see StreamSnapshot.data). */
+  data?: DataPart;
+  /** The whole shared state as it now is (adapters apply patches themselves). */
+  state?: unknown;
+  /** Message metadata, shallow-merged into StreamSnapshot.metadata when both are objects, else replacing it. */
+  metadata?: unknown;
 }
 
 export interface ToolCallDelta {
@@ -148,11 +185,19 @@ export interface ToolCallDelta {
   argumentsDelta?: string;
   /** The call's arguments are final (block stop, or a provider that sends calls whole). */
   complete?: boolean;
+  /** The result of a tool the server ran (AI SDK `tool-output-available`, AG-UI TOOL_CALL_RESULT). */
+  output?: unknown;
 }
 
 export interface ProviderAdapter {
   name: string;
+  /** One event in, what it means out; unknown event types of the adapter's own protocol are skipped (null). */
   parse(event: RawEvent): Delta | Delta[] | null;
+  /**
+   * Called once when the body ends cleanly without a `done` delta. May flush what it held back, and returns
+   * `{ done: true }` when a clean end completes this protocol (its last signal already arrived, or it has none).
+   */
+  end?(): Delta | Delta[] | null;
 }
 
 export type StreamErrorKind = 'http' | 'network' | 'timeout' | 'parse' | 'provider' | 'overflow' | 'aborted';

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SnapshotStore } from '../src/store/snapshot-store';
-import { createLineSplitter } from '../src/transport/line-splitter';
+import { createLineSplitter } from '../src/wire/line-splitter';
 
 afterEach(() => {
   vi.useRealTimers();

@@ -1,4 +1,4 @@
-import type { Delta, FinishReason, ToolCall, ToolCallDelta, Usage } from '../types';
+import type { DataPart, Delta, FinishReason, ToolCall, ToolCallDelta, Usage } from '../types';
 import { createIncrementalJsonParser, type IncrementalJsonParser } from './partial-json';
 
 // Delta -> the output fields of a snapshot.
@@ -23,7 +23,9 @@ import { createIncrementalJsonParser, type IncrementalJsonParser } from './parti
 //   when its arguments form a closed JSON object or array (checked at read()), when a delta says so, or when the
 //   turn ends (a delta with finishReason or done; an error does not complete calls — their arguments were cut
 //   off). On completion, input = JSON.parse(arguments) ({} for empty arguments); invalid JSON keeps the
-//   best-effort value and sets `parseError` instead of throwing.
+//   best-effort value and sets `parseError` instead of throwing. `output` (a server-run tool's result): the last.
+// - data parts: appended in order; a part with an id replaces the earlier part of the same type and id.
+// - state: the last one. metadata: shallow-merged while both are plain objects, else replaced.
 
 export interface AccumulatedOutput {
   text: string;
@@ -33,6 +35,9 @@ export interface AccumulatedOutput {
   finishReason: FinishReason;
   model: string | null;
   id: string | null;
+  data?: DataPart[];
+  state?: unknown;
+  metadata?: unknown;
 }
 
 export interface Accumulator {
@@ -83,6 +88,7 @@ class ToolCallState {
   private final = false;
   private input: unknown = undefined;
   private parseError: string | undefined = undefined;
+  private output: { value: unknown } | null = null;
   /** The last ToolCall handed out; null when something changed since. */
   private view: ToolCall | null = null;
 
@@ -104,6 +110,10 @@ class ToolCallState {
     }
     if (delta.complete === true && !this.complete) {
       this.markComplete();
+      changed = true;
+    }
+    if ('output' in delta) {
+      this.output = { value: delta.output };
       changed = true;
     }
     if (changed) this.view = null;
@@ -143,6 +153,7 @@ class ToolCallState {
       complete: this.complete,
     };
     if (this.parseError !== undefined) view.parseError = this.parseError;
+    if (this.output !== null) view.output = this.output.value;
     this.view = view;
     return view;
   }
@@ -196,6 +207,9 @@ class AccumulatorImpl implements Accumulator {
   private model: string | null = null;
   private id: string | null = null;
   private deltasWithOutput = 0;
+  private data: DataPart[] | null = null;
+  private state: { value: unknown } | null = null;
+  private metadata: { value: unknown } | null = null;
   private dirty = true;
   private last: AccumulatedOutput | null = null;
 
@@ -241,6 +255,26 @@ class AccumulatorImpl implements Accumulator {
       this.dirty = true;
     }
     if (reason !== null || delta.done === true) this.completeToolCalls();
+    if (delta.data) this.applyDataPart(delta.data);
+    if ('state' in delta) {
+      this.state = { value: delta.state };
+      this.dirty = true;
+    }
+    if ('metadata' in delta) {
+      const previous = this.metadata?.value;
+      const next = delta.metadata;
+      this.metadata = { value: isPlainObject(previous) && isPlainObject(next) ? { ...previous, ...next } : next };
+      this.dirty = true;
+    }
+  }
+
+  private applyDataPart(part: DataPart): void {
+    const parts = this.data ? [...this.data] : [];
+    const at = part.id === undefined ? -1 : parts.findIndex((p) => p.type === part.type && p.id === part.id);
+    if (at === -1) parts.push(part);
+    else parts[at] = part;
+    this.data = parts;
+    this.dirty = true;
   }
 
   read(): AccumulatedOutput {
@@ -256,6 +290,9 @@ class AccumulatorImpl implements Accumulator {
       model: this.model,
       id: this.id,
     };
+    if (this.data !== null) output.data = this.data;
+    if (this.state !== null) output.state = this.state.value;
+    if (this.metadata !== null) output.metadata = this.metadata.value;
     this.last = output;
     this.dirty = false;
     return output;
@@ -328,6 +365,10 @@ class AccumulatorImpl implements Accumulator {
     if (this.rawFinishReason === 'stop' && hasToolCalls) return 'tool_calls';
     return this.rawFinishReason;
   }
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 export function createAccumulator(): Accumulator {

@@ -144,3 +144,6 @@ export function createAnthropicAdapter(): ProviderAdapter {
     },
   };
 }
+
+/** `@tokenstream/core/providers/anthropic`: `createStream({ url, provider: anthropic() })`. */
+export default createAnthropicAdapter;

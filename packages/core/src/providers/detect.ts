@@ -3,7 +3,7 @@ import type { Delta, ProviderAdapter, ProviderName, RawEvent } from '../types';
 import { createAnthropicAdapter } from './anthropic';
 import { createGeminiAdapter } from './gemini';
 import { createOllamaAdapter } from './ollama';
-import { createOpenAIChatAdapter } from './openai-chat';
+import { createOpenAIChatAdapter } from './openai';
 import { createOpenAIResponsesAdapter } from './openai-responses';
 import { type Json, isBlank, isObject, parseJsonPayload } from './shared';
 
@@ -22,7 +22,7 @@ const ANTHROPIC_TYPES = new Set([
  * null when the event does not say (blank keep-alive).
  * Throws a 'parse' StreamError for a shape no supported provider sends.
  */
-export function detectProvider(event: RawEvent): ProviderName | null {
+export function detectProvider(event: RawEvent): Parameters<typeof createNamedAdapter>[0] | null {
   const name = event.event;
   if (ANTHROPIC_TYPES.has(name)) return 'anthropic';
   if (name.startsWith('response.')) return 'openai-responses';
@@ -40,7 +40,7 @@ export function detectProvider(event: RawEvent): ProviderName | null {
   });
 }
 
-function detectFromShape(payload: Json): ProviderName | null {
+function detectFromShape(payload: Json): Parameters<typeof createNamedAdapter>[0] | null {
   const type = typeof payload.type === 'string' ? payload.type : undefined;
   if (type) {
     if (type.startsWith('response.')) return 'openai-responses';
@@ -77,7 +77,9 @@ export function createAutoAdapter(): ProviderAdapter {
   };
 }
 
-export function createNamedAdapter(provider: ProviderName): ProviderAdapter {
+export function createNamedAdapter(
+  provider: 'openai' | 'openai-responses' | 'anthropic' | 'gemini' | 'ollama',
+): ProviderAdapter {
   switch (provider) {
     case 'openai':
       return createOpenAIChatAdapter();

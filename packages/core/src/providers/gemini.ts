@@ -105,3 +105,6 @@ export function normalizeGeminiUsage(raw: Json): Partial<Usage> {
   if (thoughts !== undefined) usage.reasoningTokens = thoughts;
   return withTotal(usage, num(raw.totalTokenCount));
 }
+
+/** `@tokenstream/core/providers/gemini`: `createStream({ url, provider: gemini() })`. */
+export default createGeminiAdapter;

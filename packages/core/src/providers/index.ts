@@ -5,7 +5,7 @@ export { createAnthropicAdapter } from './anthropic';
 export { createAutoAdapter, detectProvider } from './detect';
 export { createGeminiAdapter } from './gemini';
 export { createOllamaAdapter } from './ollama';
-export { createOpenAIChatAdapter } from './openai-chat';
+export { createOpenAIChatAdapter } from './openai';
 export { createOpenAIResponsesAdapter } from './openai-responses';
 
 const NAMED = new Set(['openai', 'openai-responses', 'anthropic', 'gemini', 'ollama']);

@@ -72,3 +72,6 @@ function normalizeOllamaUsage(line: Record<string, unknown>): Partial<Usage> {
   if (output !== undefined) usage.outputTokens = output;
   return withTotal(usage, undefined);
 }
+
+/** `@tokenstream/core/providers/ollama`: `createStream({ url, provider: ollama() })`. */
+export default createOllamaAdapter;

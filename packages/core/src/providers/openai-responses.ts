@@ -168,3 +168,6 @@ export function normalizeResponsesUsage(raw: Json): Partial<Usage> {
   if (reasoning !== undefined) usage.reasoningTokens = reasoning;
   return withTotal(usage, num(raw.total_tokens));
 }
+
+/** `@tokenstream/core/providers/openai-responses`: `createStream({ url, provider: openaiResponses() })`. */
+export default createOpenAIResponsesAdapter;

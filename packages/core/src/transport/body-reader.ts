@@ -1,8 +1,8 @@
 import { StreamError } from '../errors';
 import type { RawEvent } from '../types';
-import type { BodyFormat } from './content-type';
-import { createLineSplitter } from './line-splitter';
-import { createSseParser } from './sse-parser';
+import type { BodyFormat } from '../wire/content-type';
+import { createLineSplitter } from '../wire/line-splitter';
+import { createSseParser } from '../wire/sse-parser';
 
 export interface EventSink {
   /** Returns true when the stream is finished (terminal signal seen): reading stops and the body is released. */

@@ -128,3 +128,6 @@ export function normalizeOpenAIUsage(raw: Json): Partial<Usage> {
   if (reasoning !== undefined) usage.reasoningTokens = reasoning;
   return withTotal(usage, num(raw.total_tokens));
 }
+
+/** `@tokenstream/core/providers/openai`: `createStream({ url, provider: openai() })`. */
+export default createOpenAIChatAdapter;
