@@ -1,5 +1,5 @@
 import { StreamError } from '../errors';
-import type { Delta, ToolCallDelta, Usage } from '../types';
+import type { Delta, RawEvent, ToolCallDelta, Usage } from '../types';
 
 /** A JSON object as it came off the wire: every field must be checked before use. */
 export type Json = Record<string, unknown>;
@@ -113,4 +113,44 @@ export function generateCallId(): string {
   callCounter = (callCounter + 1) % 1_000_000;
   const random = Math.random().toString(36).slice(2, 10);
   return `call_${Date.now().toString(36)}${callCounter.toString(36)}${random}`;
+}
+
+/** `JSON.parse` that answers undefined instead of throwing (for recognizers: a non-JSON payload is simply not theirs). */
+export function tryParseJson(data: string): unknown {
+  const first = data.trimStart().charCodeAt(0);
+  // Only objects, arrays and strings can be protocol payloads; skip the parse for anything else.
+  if (first !== 123 && first !== 91 && first !== 34) return undefined;
+  try {
+    return JSON.parse(data);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Tells whether one event belongs to a protocol; `json` is the event's data parsed as JSON (undefined if it is not). */
+export type ProtocolRecognizer = (event: RawEvent, json: unknown) => boolean;
+
+/**
+ * No silent blanks: a named adapter checks the first meaningful (non-blank) event against its protocol and fails
+ * with a 'parse' error quoting it when it is not of that protocol, instead of skipping everything and reporting
+ * `done` with empty text (or leaving the engine to re-send the request). Later events are not checked: unknown
+ * event types inside a recognised protocol are skipped by the adapter.
+ */
+export function createProtocolCheck(protocol: string, recognizes: ProtocolRecognizer): (event: RawEvent, json: unknown) => void {
+  let recognised = false;
+  return (event, json) => {
+    if (recognised || isBlank(event.data)) return;
+    if (!recognizes(event, json)) throw wrongProtocolError(protocol, event);
+    recognised = true;
+  };
+}
+
+export const WRONG_PROTOCOL = 'wrong_protocol';
+
+export function wrongProtocolError(protocol: string, event: RawEvent): StreamError {
+  const label = event.event && event.event !== 'message' ? ` (event "${event.event.slice(0, 40)}")` : '';
+  return new StreamError('parse', `${protocol}: the stream is not of this protocol; first event${label}: ${event.data.slice(0, 100)}`, {
+    body: event.data.slice(0, 200),
+    code: WRONG_PROTOCOL,
+  });
 }
