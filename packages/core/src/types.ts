@@ -198,6 +198,8 @@ export interface ProviderAdapter {
    * `{ done: true }` when a clean end completes this protocol (its last signal already arrived, or it has none).
    */
   end?(): Delta | Delta[] | null;
+  /** Called with each accepted response's headers before its events (for protocols a header announces). */
+  open?(headers: Headers): void;
 }
 
 export type StreamErrorKind = 'http' | 'network' | 'timeout' | 'parse' | 'provider' | 'overflow' | 'aborted';
