@@ -15,3 +15,4 @@ export {
   type PrepareBodyContext,
   type AnthropicBodyContext,
 } from './chat/bodies';
+export { prepareAISDKBody, prepareAGUIBody, type AISDKBodyContext, type AGUIBodyContext } from './chat/app-bodies';
