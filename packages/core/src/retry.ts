@@ -63,3 +63,42 @@ export function sleep(ms: number, signal: AbortSignal): Promise<void> {
     signal.addEventListener('abort', onAbort, { once: true });
   });
 }
+
+export interface RetryContext {
+  attempt: number;
+  policy: RetryPolicy;
+  /** The stream carried event ids: a reconnect resumes after the last applied one. */
+  resumable: boolean;
+  /** Output was already shown: re-sending without ids would splice two answers. */
+  hasOutput: boolean;
+  /** The server's SSE `retry:` value, if it sent one. */
+  serverRetryMs: number | undefined;
+  random?: () => number;
+}
+
+/**
+ * Whether a failed attempt is tried again, as a pure decision: the delay before the next attempt, or the error the
+ * stream ends with. Only what can pass on a second try is retried: network errors, drops, stalls and 408/425/429/5xx;
+ * a re-sent request without ids after output began would be a second answer, so that ends the stream instead.
+ */
+export function decideRetry(failure: StreamError, context: RetryContext): number | StreamError {
+  const final = (error: StreamError) => {
+    error.attempts = context.attempt;
+    return error;
+  };
+  if (!isRetryable(failure) || failure.code === 'response_restarted' || context.attempt >= context.policy.maxAttempts) {
+    return final(failure);
+  }
+  if (!context.resumable && context.hasOutput) {
+    return final(
+      new StreamError('network', 'The connection dropped after output began, and the stream has no event ids to resume from', {
+        cause: failure,
+        code: 'dropped_without_ids',
+      }),
+    );
+  }
+  if (failure.retryAfterMs !== undefined) {
+    return failure.retryAfterMs <= MAX_HONOURED_RETRY_AFTER_MS ? failure.retryAfterMs : final(failure);
+  }
+  return context.serverRetryMs ?? backoffDelay(context.policy, context.attempt, context.random);
+}

@@ -1,37 +1,40 @@
 import { createAccumulator } from './accumulate/accumulator';
 import { now } from './clock';
 import { StreamError } from './errors';
-import { createProviderAdapter } from './providers';
-import {
-  backoffDelay,
-  isRetryable,
-  MAX_HONOURED_RETRY_AFTER_MS,
-  parseRetryAfter,
-  resolveRetryPolicy,
-  sleep,
-  type RetryPolicy,
-} from './retry';
+import { createTextAdapter, loadAdapter, type LoadedAdapter } from './providers/load';
+import { decideRetry, parseRetryAfter, resolveRetryPolicy, sleep, type RetryPolicy } from './retry';
 import type { SnapshotStore } from './store/snapshot-store';
-import { RESPONSE_RESTARTED, ResumeState } from './resume';
-import { readEvents } from './transport/body-reader';
-import { formatFromContentType, isHtml, type BodyFormat } from './wire/content-type';
-import { abortedError, runHttpAttempt } from './transport/http-attempt';
-import { readErrorBody, resolveHeaders, encodeBody, toHeaderSafe, DEFAULT_ACCEPT } from './transport/request';
+import { ResumeState } from './resume';
+import { BodyEventReader } from './transport/body-reader';
+import { abortedError, openResponse } from './transport/http-attempt';
+import { DEFAULT_ACCEPT, encodeBody, readErrorBody, resolveHeaders, toHeaderSafe } from './transport/request';
+import { collectSecrets, redactError } from './transport/secrets';
 import { runWebSocketAttempt } from './transport/websocket';
+import { isHtml } from './wire/content-type';
+import { framingFromContentType } from './wire/sniff';
 import type { Delta, ProviderAdapter, RawEvent, StreamOptions, StreamSnapshot, StreamStatus, WebSocketConstructorLike } from './types';
 
 export const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
 export const DEFAULT_MAX_EVENT_BYTES = 8 * 1024 * 1024;
 
+/** A 204: there is nothing to stream (a join with nothing running). The run ends idle, without an error. */
+const NO_CONTENT = Symbol('no content');
+
 /**
- * One start() of a stream: queueing, attempts, retry with resume, and the snapshot it publishes.
- * It owns every timer, reader and AbortController it creates; all are released when it ends.
+ * One start() of a stream: queueing, attempts with retry and resume, and the snapshot it publishes. The transport
+ * hands over batches of events; this loop applies them. It owns every timer, reader and AbortController it creates;
+ * all are released when it ends.
  */
 export class StreamRun {
   private readonly accumulator = createAccumulator();
-  private readonly adapter: ProviderAdapter | null;
   private readonly policy: RetryPolicy;
   private readonly controller = new AbortController();
+  private readonly resume = new ResumeState();
+  /** Every value of the request that must never reach an error (header values, URL credentials). */
+  private readonly secrets = new Set<string>();
+  private loaded: LoadedAdapter | null = null;
+  /** The adapter reading the current response (plain text read as text under 'auto'). */
+  private adapter: ProviderAdapter | null = null;
   private status: StreamStatus = 'connecting';
   private error: StreamError | null = null;
   private queuePosition: number | null = null;
@@ -44,16 +47,14 @@ export class StreamRun {
   private attempts = 0;
   private appliedEvents = 0;
   private completed = false;
-  private textMode = false;
-  private readonly resume = new ResumeState();
   private serverRetryMs: number | undefined;
   private releasePoolSlot: (() => void) | undefined;
 
   constructor(
     private readonly options: StreamOptions,
     private readonly store: SnapshotStore<StreamSnapshot>,
+    private readonly idleSnapshot: StreamSnapshot,
   ) {
-    this.adapter = createProviderAdapter(options.provider ?? 'auto');
     this.policy = resolveRetryPolicy(options.retry);
   }
 
@@ -63,12 +64,16 @@ export class StreamRun {
       if (this.controller.signal.aborted) throw abortedError();
       this.checkEnvironment();
       await this.waitForPoolSlot();
+      this.loaded = await loadAdapter(this.options.provider);
       this.requestStartedAt = now();
       await this.attemptUntilComplete();
       this.finish('done', null);
     } catch (cause) {
-      const error = this.controller.signal.aborted ? abortedError() : toStreamError(cause);
-      this.finish(error.kind === 'aborted' ? 'aborted' : 'error', error);
+      if (cause === NO_CONTENT) this.finishIdle();
+      else {
+        const error = this.controller.signal.aborted ? abortedError() : toStreamError(cause);
+        this.finish(error.kind === 'aborted' ? 'aborted' : 'error', error);
+      }
     } finally {
       this.releasePoolSlot?.();
     }
@@ -92,18 +97,17 @@ export class StreamRun {
   private checkEnvironment(): void {
     if (this.options.transport === 'websocket') {
       if (typeof (this.options.WebSocket ?? globalThis.WebSocket) !== 'function') {
-        throw new StreamError('network', 'No WebSocket implementation here: pass options.WebSocket');
+        throw new StreamError('network', 'No WebSocket implementation here: pass options.WebSocket', { code: 'no_websocket' });
       }
     } else if (typeof (this.options.fetch ?? globalThis.fetch) !== 'function') {
-      throw new StreamError('network', 'No fetch implementation here: pass options.fetch');
+      throw new StreamError('network', 'No fetch implementation here: pass options.fetch', { code: 'no_fetch' });
     }
   }
 
   private async waitForPoolSlot(): Promise<void> {
     const pool = this.options.pool;
     if (!pool) return;
-    this.status = 'queued';
-    this.invalidate();
+    this.setStatus('queued');
     const release = await pool.acquire(this.controller.signal, (position) => {
       this.queuePosition = position;
       this.invalidate();
@@ -118,44 +122,28 @@ export class StreamRun {
   private async attemptUntilComplete(): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       this.attempts = attempt;
-      this.status = attempt === 1 ? 'connecting' : 'reconnecting';
-      this.invalidate();
+      this.setStatus(attempt === 1 ? 'connecting' : 'reconnecting');
       let failure: StreamError;
       try {
         await this.attempt();
         if (this.completed) return;
-        failure = new StreamError('network', "The stream ended before the provider's terminal signal");
+        failure = new StreamError('network', "The stream ended before the protocol's terminal signal", { code: 'incomplete' });
       } catch (cause) {
+        if (cause === NO_CONTENT) throw cause;
         if (this.controller.signal.aborted) throw abortedError();
         failure = toStreamError(cause);
       }
-      if (!isRetryable(failure) || failure.code === RESPONSE_RESTARTED || attempt >= this.policy.maxAttempts) {
-        throw withAttempts(failure, attempt);
-      }
-      if (!this.resume.sawIds && this.hasOutput()) {
-        throw new StreamError(
-          'network',
-          'The connection dropped after output began, and the stream has no event ids to resume from',
-          { attempts: attempt, cause: failure },
-        );
-      }
-      const delay = this.retryDelay(failure, attempt);
-      if (delay === undefined) throw withAttempts(failure, attempt);
-      this.status = 'reconnecting';
-      this.invalidate();
-      await sleep(delay, this.controller.signal);
+      const decision = decideRetry(failure, {
+        attempt,
+        policy: this.policy,
+        resumable: this.resume.sawIds,
+        hasOutput: this.loaded?.adapter.name === 'none' ? this.appliedEvents > 0 : this.accumulator.hasOutput,
+        serverRetryMs: this.serverRetryMs,
+      });
+      if (typeof decision !== 'number') throw decision;
+      this.setStatus('reconnecting');
+      await sleep(decision, this.controller.signal);
     }
-  }
-
-  private retryDelay(failure: StreamError, attempt: number): number | undefined {
-    if (failure.retryAfterMs !== undefined) {
-      return failure.retryAfterMs <= MAX_HONOURED_RETRY_AFTER_MS ? failure.retryAfterMs : undefined;
-    }
-    return this.serverRetryMs ?? backoffDelay(this.policy, attempt);
-  }
-
-  private hasOutput(): boolean {
-    return this.adapter && !this.textMode ? this.accumulator.hasOutput : this.appliedEvents > 0;
   }
 
   /** One connection, with its own AbortController (linked to the run's) and idle timer. */
@@ -180,7 +168,7 @@ export class StreamRun {
       else await this.httpAttempt(attemptController.signal, touch);
     } catch (cause) {
       if (timedOut && !this.controller.signal.aborted) {
-        throw new StreamError('timeout', `No data arrived for ${idleMs} ms`, { cause });
+        throw new StreamError('timeout', `No data arrived for ${idleMs} ms`, { cause, code: 'idle_timeout' });
       }
       throw cause;
     } finally {
@@ -190,26 +178,108 @@ export class StreamRun {
   }
 
   private async httpAttempt(signal: AbortSignal, touch: () => void): Promise<void> {
-    const fetchImpl = this.options.fetch ?? globalThis.fetch;
+    const url = String(this.options.url);
     const headers = await resolveHeaders(this.options.headers);
+    collectSecrets(url, headers, this.secrets);
     const { body, contentType } = encodeBody(this.options.body);
     if (contentType && !headers['content-type']) headers['content-type'] = contentType;
     headers.accept ??= DEFAULT_ACCEPT;
     if (this.resume.sawIds && this.resume.lastEventId) headers['last-event-id'] = toHeaderSafe(this.resume.lastEventId);
-    await runHttpAttempt({
-      url: String(this.options.url),
+    const { response, finish } = await openResponse({
+      url,
       method: this.options.method ?? (this.options.body === undefined ? 'GET' : 'POST'),
       headers,
       body,
-      fetch: fetchImpl,
+      fetch: this.options.fetch ?? globalThis.fetch,
       signal,
-      readResponse: (response) => this.readResponse(response, touch),
     });
+    try {
+      touch();
+      const reader = await this.acceptResponse(response, touch);
+      await this.readBody(reader);
+    } finally {
+      finish();
+    }
+  }
+
+  /** Checks status and content type, and opens the body as events; errors say which rule fired (`code`). */
+  private async acceptResponse(response: Response, touch: () => void): Promise<BodyEventReader> {
+    if (response.status === 204) throw NO_CONTENT;
+    if (!response.ok) {
+      throw new StreamError('http', `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`, {
+        status: response.status,
+        body: await readErrorBody(response),
+        retryAfterMs: parseRetryAfter(response.headers.get('retry-after')),
+        code: 'http_status',
+      });
+    }
+    const contentType = response.headers.get('content-type');
+    const forced = this.options.format;
+    const framing = isHtml(contentType) ? null : forced && forced !== 'auto' ? forced : framingFromContentType(contentType);
+    if (!framing || !response.body) {
+      // A 200 that is no stream (an HTML error page, a JSON document): never re-sent, it would fail the same way.
+      throw new StreamError('http', `Expected a stream but the response is ${contentType ?? 'untyped'}`, {
+        status: response.status,
+        body: await readErrorBody(response),
+        code: 'not_a_stream',
+      });
+    }
+    const loaded = this.loaded!;
+    loaded.adapter.open?.(response.headers);
+    this.setStatus('streaming');
+    return new BodyEventReader(response.body, {
+      framing,
+      maxEventChars: this.options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES,
+      lastEventId: this.resume.lastEventId,
+      recognizes: loaded.recognizes,
+      onBytes: (count) => {
+        this.bytes += count;
+        touch();
+      },
+      onRetry: (ms) => {
+        this.serverRetryMs = ms;
+      },
+    });
+  }
+
+  private async readBody(reader: BodyEventReader): Promise<void> {
+    let releaseNow = true;
+    try {
+      for (let batch = await reader.next(); batch !== null; batch = await reader.next()) {
+        if (batch.length > 0) this.adapter ??= reader.framing === 'text' && this.loaded!.auto ? createTextAdapter() : this.loaded!.adapter;
+        for (const { event, hasOwnId } of batch) {
+          this.applyEvent(event, hasOwnId);
+          if (this.completed) {
+            releaseNow = false;
+            reader.drainThenRelease();
+            return;
+          }
+        }
+        this.invalidate();
+      }
+      if (reader.cleanEnd) this.endOfBody(reader.sawContent);
+    } finally {
+      if (releaseNow) reader.release();
+    }
+  }
+
+  /** A clean end of body: the adapter says whether that completes its protocol. */
+  private endOfBody(sawContent: boolean): void {
+    if (this.appliedEvents === 0 && this.loaded?.adapter.name !== 'none') {
+      throw new StreamError('parse', sawContent ? 'The stream carried no event' : 'The response body was empty', {
+        code: 'empty_stream',
+      });
+    }
+    const adapter = this.adapter ?? this.loaded!.adapter;
+    const deltas = this.callAdapter(() => adapter.end?.() ?? null);
+    for (const delta of deltas) this.applyDelta(delta);
+    this.invalidate();
   }
 
   private async webSocketAttempt(signal: AbortSignal, touch: () => void): Promise<void> {
     const WebSocketImpl = (this.options.WebSocket ?? globalThis.WebSocket) as WebSocketConstructorLike;
-    this.status = 'streaming';
+    this.setStatus('streaming');
+    this.adapter = this.loaded!.adapter;
     await runWebSocketAttempt({
       url: String(this.options.url),
       body: this.options.body,
@@ -224,89 +294,54 @@ export class StreamRun {
       onEvent: (event) => {
         // Every WebSocket message carries its own id, so each is keyed as one that set its id.
         if (!this.completed) this.applyEvent(event, event.id !== '');
+        this.invalidate();
       },
     });
-    if (!this.completed && !this.adapter) this.completed = true;
+    // The server's "end" message is a clean end of body.
+    if (!this.completed) this.endOfBody(true);
   }
 
-  private async readResponse(response: Response, touch: () => void): Promise<void> {
-    touch();
-    if (!response.ok) {
-      throw new StreamError('http', `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`, {
-        status: response.status,
-        body: await readErrorBody(response),
-        retryAfterMs: parseRetryAfter(response.headers.get('retry-after')),
-      });
-    }
-    const contentType = response.headers.get('content-type');
-    const format = this.resolveFormat(contentType);
-    if (!format || !response.body) {
-      throw new StreamError('http', `Expected a stream but the response is ${contentType ?? 'untyped'}`, {
-        status: response.status,
-        body: await readErrorBody(response),
-      });
-    }
-    this.textMode = format === 'text' && (!this.adapter || this.adapter.name === 'auto');
-    this.status = 'streaming';
-    this.invalidate();
-    const ended = await readEvents(
-      response.body,
-      {
-        onBytes: (count) => {
-          this.bytes += count;
-          touch();
-        },
-        onRetry: (ms) => {
-          this.serverRetryMs = ms;
-        },
-        onEvent: (event, hasOwnId) => this.applyEvent(event, hasOwnId),
-      },
-      {
-        format,
-        maxEventChars: this.options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES,
-        lastEventId: this.resume.lastEventId,
-      },
-    );
-    const terminalSignalExists = !this.textMode && this.adapter !== null;
-    if (ended === 'ended' && !terminalSignalExists) this.completed = true;
-  }
-
-  private resolveFormat(contentType: string | null): BodyFormat | null {
-    if (isHtml(contentType)) return null;
-    const forced = this.options.format;
-    if (forced && forced !== 'auto') return forced;
-    if (!contentType) return this.options.provider === 'ollama' ? 'ndjson' : 'sse';
-    return formatFromContentType(contentType);
-  }
-
-  /** Applies one event unless it was applied before (a replay after reconnect). Returns true once complete. */
-  private applyEvent(event: RawEvent, hasOwnId: boolean): boolean {
-    if (this.resume.isReplay(event.id, hasOwnId)) return false;
+  /** Applies one event unless it was applied before (a replay after reconnect). */
+  private applyEvent(event: RawEvent, hasOwnId: boolean): void {
+    if (this.resume.isReplay(event.id, hasOwnId)) return;
     this.appliedEvents++;
     callSafely(this.options.onEvent, event);
-    for (const delta of this.parse(event)) {
-      this.resume.checkSameResponse(delta.id);
-      callSafely(this.options.onDelta, delta);
-      this.accumulator.apply(delta);
-      if (this.firstOutputAt === null && (delta.text || delta.reasoning)) this.firstOutputAt = now();
-      if (delta.error) {
-        this.invalidate();
-        throw new StreamError('provider', delta.error.message || 'The provider reported an error', {
-          ...(delta.error.code === undefined ? {} : { code: delta.error.code }),
-        });
-      }
-      if (delta.done) this.completed = true;
-    }
-    this.invalidate();
-    return this.completed;
+    const adapter = this.adapter!;
+    for (const delta of this.callAdapter(() => adapter.parse(event))) this.applyDelta(delta);
   }
 
-  private parse(event: RawEvent): Delta[] {
-    if (this.textMode) return [{ text: event.data }];
-    if (!this.adapter) return [];
-    const parsed = this.adapter.parse(event);
+  private applyDelta(delta: Delta): void {
+    this.resume.checkSameResponse(delta.id);
+    callSafely(this.options.onDelta, delta);
+    this.accumulator.apply(delta);
+    if (this.firstOutputAt === null && (delta.text || delta.reasoning)) this.firstOutputAt = now();
+    if (delta.error) {
+      throw new StreamError('provider', delta.error.message || 'The provider reported an error', {
+        ...(delta.error.code === undefined ? {} : { code: delta.error.code }),
+      });
+    }
+    if (delta.done) this.completed = true;
+  }
+
+  /** An adapter that throws something other than a StreamError has a bug: a 'parse' error, never retried. */
+  private callAdapter(call: () => Delta | Delta[] | null): Delta[] {
+    let parsed: Delta | Delta[] | null;
+    try {
+      parsed = call();
+    } catch (cause) {
+      if (cause instanceof StreamError) throw cause;
+      throw new StreamError('parse', `The ${this.adapter?.name ?? 'stream'} adapter failed on an event`, {
+        cause,
+        code: 'adapter_threw',
+      });
+    }
     if (!parsed) return [];
     return Array.isArray(parsed) ? parsed : [parsed];
+  }
+
+  private setStatus(status: StreamStatus): void {
+    this.status = status;
+    this.invalidate();
   }
 
   private invalidate(): void {
@@ -315,6 +350,7 @@ export class StreamRun {
 
   private finish(status: StreamStatus, error: StreamError | null): void {
     if (this.finalSnapshot) return;
+    if (error) redactError(error, this.secrets);
     this.status = status;
     this.error = error;
     this.queuePosition = null;
@@ -326,6 +362,14 @@ export class StreamRun {
     this.store.set(this.finalSnapshot);
     if (error && status === 'error') callSafely(this.options.onError, error);
     callSafely(this.options.onFinish, this.finalSnapshot);
+  }
+
+  /** Nothing to stream (204): back to idle, as if never started. */
+  private finishIdle(): void {
+    if (this.finalSnapshot) return;
+    this.releasePoolSlot?.();
+    this.finalSnapshot = this.idleSnapshot;
+    if (this.published) this.store.set(this.idleSnapshot);
   }
 
   private buildSnapshot = (): StreamSnapshot => {
@@ -357,11 +401,6 @@ function toStreamError(cause: unknown): StreamError {
   if (cause instanceof StreamError) return cause;
   const message = cause instanceof Error ? cause.message : String(cause);
   return new StreamError('network', message || 'The stream failed', { cause });
-}
-
-function withAttempts(error: StreamError, attempts: number): StreamError {
-  error.attempts = attempts;
-  return error;
 }
 
 /** A user callback that throws must not break or re-send the stream: report it like an event-handler error. */

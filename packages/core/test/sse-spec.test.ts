@@ -4,7 +4,8 @@ import type { RawEvent } from '../src/types';
 import { bytes, chunkEvery, scriptedFetch, streamResponse } from './helpers/fake-fetch';
 
 // Cases written from the WHATWG HTML "event stream interpretation" rules, checked through the public onEvent.
-const cases: Array<{ name: string; input: string; events: Array<Partial<RawEvent>> }> = [
+// `midEvent`: the body stops inside a block; that block is not dispatched, and the stream ends as a drop.
+const cases: Array<{ name: string; input: string; events: Array<Partial<RawEvent>>; midEvent?: true }> = [
   { name: 'one event', input: 'data: hello\n\n', events: [{ event: 'message', data: 'hello', id: '' }] },
   { name: 'no space after colon', input: 'data:hello\n\n', events: [{ data: 'hello' }] },
   { name: 'only one leading space is stripped', input: 'data:  hello\n\n', events: [{ data: ' hello' }] },
@@ -28,8 +29,8 @@ const cases: Array<{ name: string; input: string; events: Array<Partial<RawEvent
   { name: 'field names are case-sensitive', input: 'DATA: x\n\n', events: [] },
   { name: 'space before colon makes another field', input: 'data : x\n\n', events: [] },
   { name: 'colon inside value kept', input: 'data: a:b: c\n\n', events: [{ data: 'a:b: c' }] },
-  { name: 'unterminated last block discarded', input: 'data: a\n\ndata: b', events: [{ data: 'a' }] },
-  { name: 'block without blank line discarded', input: 'data: a\n', events: [] },
+  { name: 'unterminated last block discarded', input: 'data: a\n\ndata: b', events: [{ data: 'a' }], midEvent: true },
+  { name: 'block without blank line discarded', input: 'data: a\n', events: [], midEvent: true },
   { name: 'CR line endings', input: 'data: a\r\rdata: b\r\r', events: [{ data: 'a' }, { data: 'b' }] },
   { name: 'CRLF line endings', input: 'data: a\r\ndata: b\r\n\r\n', events: [{ data: 'a\nb' }] },
   { name: 'mixed line endings', input: 'data: a\rdata: b\ndata: c\r\n\n', events: [{ data: 'a\nb\nc' }] },
@@ -42,18 +43,19 @@ const cases: Array<{ name: string; input: string; events: Array<Partial<RawEvent
   { name: 'trailing spaces kept', input: 'data: x  \n\n', events: [{ data: 'x  ' }] },
 ];
 
-async function eventsOf(chunks: Uint8Array[]): Promise<RawEvent[]> {
+async function eventsOf(chunks: Uint8Array[], midEvent = false): Promise<RawEvent[]> {
   const events: RawEvent[] = [];
   const { fetch } = scriptedFetch((request) => streamResponse({ chunks }, { signal: request.signal }));
   const snapshot = await createStream({ url: 'http://test/sse', provider: 'none', fetch, retry: false, onEvent: (e) => events.push(e) }).start();
-  expect(snapshot.status).toBe('done');
+  expect(snapshot.status).toBe(midEvent ? 'error' : 'done');
+  if (midEvent) expect(snapshot.error).toMatchObject({ kind: 'network', code: 'incomplete' });
   return events;
 }
 
 describe('SSE parsing follows the WHATWG rules', () => {
   for (const testCase of cases) {
     it(testCase.name, async () => {
-      const events = await eventsOf([bytes(testCase.input)]);
+      const events = await eventsOf([bytes(testCase.input)], testCase.midEvent);
       expect(events).toHaveLength(testCase.events.length);
       testCase.events.forEach((expected, i) => expect(events[i]).toMatchObject(expected));
     });

@@ -1,105 +1,118 @@
 import { StreamError } from '../errors';
-import type { RawEvent } from '../types';
-import type { BodyFormat } from '../wire/content-type';
-import { createLineSplitter } from '../wire/line-splitter';
-import { createSseParser } from '../wire/sse-parser';
+import { createFramer, type FramedEvent, type Framer, type Framing } from '../wire/framing';
+import { sniffFraming } from '../wire/sniff';
 
-export interface EventSink {
-  /** Returns true when the stream is finished (terminal signal seen): reading stops and the body is released. */
-  onEvent(event: RawEvent, hasOwnId: boolean): boolean;
-  onBytes(count: number): void;
-  onRetry(ms: number): void;
-}
-
-export interface ReadEventsOptions {
-  format: BodyFormat;
+export interface BodyReaderOptions {
+  /** A framing, or what the content-type left open: 'json' (NDJSON or a JSON array) or 'sniff' (the first bytes decide). */
+  framing: Framing | 'json' | 'sniff';
   maxEventChars: number;
   /** The last event id before this connection (persists across reconnects). */
   lastEventId: string;
+  onBytes(count: number): void;
+  onRetry(ms: number): void;
+  /** For sniffing: whether a first JSON line is an event of a protocol the reader understands. */
+  recognizes(line: string): boolean;
 }
 
 /**
- * Reads a response body to its end (or until the sink reports the terminal signal), turning bytes into RawEvents.
- * Resolves 'finished' when the sink said so, 'ended' when the body ended; rejects with a 'network' StreamError when reading
- * fails. The reader is always released.
+ * Reads a response body as batches of events: one batch per network chunk, so the engine loops over events with one
+ * await per chunk. `next()` resolves null at the end of the body; `cleanEnd` then says whether it ended on an event
+ * boundary. Read failures reject with a 'network' StreamError.
  */
-export async function readEvents(
-  body: ReadableStream<Uint8Array>,
-  sink: EventSink,
-  options: ReadEventsOptions,
-): Promise<'finished' | 'ended'> {
-  const reader = body.getReader();
-  const decoder = new TextDecoder('utf-8');
-  let finished = false;
-  const emit = (event: RawEvent, hasOwnId: boolean) => {
-    if (!finished && sink.onEvent(event, hasOwnId)) finished = true;
-  };
-  const feed = createFormatFeeder(options, emit, sink);
-  let released = false;
-  try {
-    while (!finished) {
-      let chunk: ReadableStreamReadResult<Uint8Array>;
-      try {
-        chunk = await reader.read();
-      } catch (cause) {
-        throw new StreamError('network', 'The connection dropped while reading the stream', { cause });
-      }
-      if (chunk.done) {
-        released = true;
-        feed.text(decoder.decode());
-        feed.end();
-        return finished ? 'finished' : 'ended';
-      }
-      sink.onBytes(chunk.value.byteLength);
-      feed.text(decoder.decode(chunk.value, { stream: true }));
+export class BodyEventReader {
+  private readonly reader: ReadableStreamDefaultReader<Uint8Array>;
+  private readonly decoder = new TextDecoder('utf-8');
+  private framer: Framer | null = null;
+  private sniffed = '';
+  private finished = false;
+  /** The framing in use once the first bytes chose it. */
+  framing: Framing | null;
+  /** Set when the body has ended: it ended between events (not in the middle of one). */
+  cleanEnd = false;
+  /** Any byte other than whitespace arrived. */
+  sawContent = false;
+
+  constructor(body: ReadableStream<Uint8Array>, private readonly options: BodyReaderOptions) {
+    this.reader = body.getReader();
+    this.framing = options.framing === 'json' || options.framing === 'sniff' ? null : options.framing;
+    if (this.framing) this.framer = this.createFramer(this.framing);
+  }
+
+  async next(): Promise<FramedEvent[] | null> {
+    if (this.finished) return null;
+    let chunk: ReadableStreamReadResult<Uint8Array>;
+    try {
+      chunk = await this.reader.read();
+    } catch (cause) {
+      this.finished = true;
+      throw new StreamError('network', 'The connection dropped while reading the stream', { cause, code: 'dropped' });
     }
-    return 'finished';
-  } finally {
-    if (!released) reader.cancel().catch(() => undefined);
-    else reader.releaseLock();
+    const out: FramedEvent[] = [];
+    if (chunk.done) {
+      this.finished = true;
+      this.feed(this.decoder.decode(), out, true);
+      this.cleanEnd = this.framer ? this.framer.end(out) : true;
+      return out.length > 0 ? out : null;
+    }
+    this.options.onBytes(chunk.value.byteLength);
+    this.feed(this.decoder.decode(chunk.value, { stream: true }), out, false);
+    return out;
   }
-}
 
-interface Feeder {
-  text(text: string): void;
-  end(): void;
-}
+  /** Stops reading: cancels an unfinished body, releases a finished one. */
+  release(): void {
+    if (!this.finished) {
+      this.finished = true;
+      this.reader.cancel().catch(() => undefined);
+    } else {
+      this.reader.releaseLock();
+    }
+  }
 
-function createFormatFeeder(
-  options: ReadEventsOptions,
-  emit: (event: RawEvent, hasOwnId: boolean) => void,
-  sink: EventSink,
-): Feeder {
-  if (options.format === 'text') {
-    return {
-      text: (text) => text && emit({ event: 'message', data: text, id: '' }, false),
-      end: () => undefined,
-    };
+  /**
+   * After the stream completed early (its terminal signal came before the body's end), reads what is left, up to a
+   * bound, so that a finished request is not shown as aborted; a server that keeps the body open is cut off then.
+   */
+  drainThenRelease(maxMs = 2000): void {
+    if (this.finished) return this.release();
+    const timer = setTimeout(() => this.release(), maxMs);
+    const pump = (): Promise<void> =>
+      this.reader.read().then(({ done }) => (done ? undefined : pump()));
+    pump()
+      .catch(() => undefined)
+      .finally(() => {
+        clearTimeout(timer);
+        this.finished = true;
+      });
   }
-  if (options.format === 'ndjson') {
-    const emitLine = (line: string) => {
-      if (line.trim() !== '') emit({ event: 'message', data: line, id: '' }, false);
-    };
-    const splitter = createLineSplitter(emitLine, options.maxEventChars);
-    return {
-      text: (text) => splitter.push(text),
-      // A last line without its newline is still a whole JSON value.
-      end: () => {
-        const rest = splitter.end();
-        if (rest !== null) emitLine(rest);
-      },
-    };
+
+  private feed(text: string, out: FramedEvent[], ended: boolean): void {
+    if (!this.sawContent && /\S/.test(text)) this.sawContent = true;
+    if (this.framer) {
+      if (text) this.framer.feed(text, out);
+      return;
+    }
+    this.sniffed += text;
+    const hint = this.options.framing === 'json' ? 'json' : 'sniff';
+    const framing = sniffFraming(this.sniffed, { hint, ended, recognizes: this.options.recognizes });
+    if (framing === undefined) {
+      if (this.sniffed.length > this.options.maxEventChars) {
+        throw new StreamError('overflow', `An event or line exceeded maxEventBytes (${this.options.maxEventChars})`);
+      }
+      return;
+    }
+    this.framing = framing;
+    this.framer = this.createFramer(framing);
+    const buffered = this.sniffed;
+    this.sniffed = '';
+    this.framer.feed(buffered, out);
   }
-  const parser = createSseParser({
-    onEvent: emit,
-    onRetry: (ms) => sink.onRetry(ms),
-    maxEventChars: options.maxEventChars,
-    lastEventId: options.lastEventId,
-  });
-  const splitter = createLineSplitter((line) => parser.pushLine(line), options.maxEventChars);
-  return {
-    text: (text) => splitter.push(text),
-    // An unterminated last block is discarded (spec: incomplete events are not dispatched).
-    end: () => void splitter.end(),
-  };
+
+  private createFramer(framing: Framing): Framer {
+    return createFramer(framing, {
+      maxEventChars: this.options.maxEventChars,
+      lastEventId: this.options.lastEventId,
+      onRetry: (ms) => this.options.onRetry(ms),
+    });
+  }
 }

@@ -15,6 +15,8 @@ export interface SseParser {
   /** One line without its terminator, as produced by the line splitter. */
   pushLine(line: string): void;
   readonly lastEventId: string;
+  /** A block has started (a data or event field) and not been dispatched: a body ending now ends mid-event. */
+  readonly hasPendingBlock: boolean;
 }
 
 /**
@@ -83,6 +85,9 @@ export function createSseParser(options: SseParserOptions): SseParser {
     },
     get lastEventId() {
       return lastEventId;
+    },
+    get hasPendingBlock() {
+      return data.length > 0 || eventType !== '';
     },
   };
 }

@@ -1,0 +1,48 @@
+import type { Delta, ProviderAdapter, RawEvent, StreamOptions } from '../types';
+
+export interface LoadedAdapter {
+  adapter: ProviderAdapter;
+  /** The protocol is chosen from the stream itself ('auto'): a plain-text body is read as text. */
+  auto: boolean;
+  /** For sniffing an unlabelled body: whether its first JSON line is an event of a protocol this stream can read. */
+  recognizes(line: string): boolean;
+}
+
+/**
+ * The adapter of one stream. An adapter object is used as it is; a name or 'auto' loads the registry of every
+ * protocol on demand (a dynamic import), so an app that passes one adapter object ships none of the others.
+ */
+export async function loadAdapter(provider: StreamOptions['provider']): Promise<LoadedAdapter> {
+  if (typeof provider === 'object' && provider !== null && typeof provider.parse === 'function') {
+    return { adapter: provider, auto: false, recognizes: () => true };
+  }
+  if (provider === 'none') return { adapter: rawEventsAdapter(), auto: false, recognizes: () => true };
+  const legacy = await import('./index');
+  const registry = { createAutoAdapter: legacy.createAutoAdapter, createAdapterByName: (n: never) => legacy.createProviderAdapter(n)! };
+  const auto = provider === undefined || provider === 'auto';
+  const create = auto ? registry.createAutoAdapter : () => registry.createAdapterByName(provider as never);
+  const adapter = create();
+  const recognizes = (line: string) => {
+    try {
+      create().parse({ event: 'message', data: line, id: '' });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  return { adapter, auto, recognizes };
+}
+
+/** Plain text: every chunk is text, and the end of the body is the end of the answer (there is no other signal). */
+export function createTextAdapter(): ProviderAdapter {
+  return {
+    name: 'text',
+    parse: (event: RawEvent): Delta => ({ text: event.data }),
+    end: (): Delta => ({ done: true }),
+  };
+}
+
+/** `provider: 'none'`: events go to `onEvent` only; the end of the body completes the stream. */
+function rawEventsAdapter(): ProviderAdapter {
+  return { name: 'none', parse: () => null, end: () => ({ done: true }) };
+}
