@@ -3,12 +3,15 @@ import {
   DeltaBatch,
   IdentityTracker,
   type Json,
+  type ProtocolRecognizer,
+  createProtocolCheck,
   errorDelta,
   isBlank,
   isObject,
   num,
   parseJsonPayload,
   str,
+  tryParseJson,
 } from './shared';
 
 const STOP_REASONS: Record<string, string> = {
@@ -26,9 +29,31 @@ interface ToolBlock {
   input: unknown;
 }
 
-/** Anthropic Messages API (`/v1/messages`, stream: true), also as served by Bedrock/Vertex proxies speaking SSE. */
+const EVENT_TYPES = new Set([
+  'message_start',
+  'message_delta',
+  'message_stop',
+  'content_block_start',
+  'content_block_delta',
+  'content_block_stop',
+  'ping',
+]);
+
+/** A Messages stream event, by its SSE event name or its `type`, or Anthropic's `{"type":"error","error":{...}}`. */
+export const isAnthropicEvent: ProtocolRecognizer = (event, json) => {
+  if (EVENT_TYPES.has(event.event)) return true;
+  if (!isObject(json)) return false;
+  const type = str(json.type);
+  return (type !== undefined && EVENT_TYPES.has(type)) || (type === 'error' && isObject(json.error));
+};
+
+/**
+ * Anthropic Messages API (`/v1/messages`, stream: true), also as served by Bedrock/Vertex proxies speaking SSE.
+ * `message_stop` is its terminal signal; a clean end without it is a drop (no `end()`).
+ */
 export function createAnthropicAdapter(): ProviderAdapter {
   const identity = new IdentityTracker();
+  const check = createProtocolCheck('anthropic', isAnthropicEvent);
   // Content block index -> tool call; only client `tool_use` blocks are tool calls.
   const toolBlocks = new Map<number, ToolBlock>();
   let callCount = 0;
@@ -63,7 +88,9 @@ export function createAnthropicAdapter(): ProviderAdapter {
     name: 'anthropic',
     parse(event: RawEvent): Delta[] {
       if (isBlank(event.data)) return [];
-      const payload = parseJsonPayload(event.data, 'anthropic', event.event);
+      const json = tryParseJson(event.data);
+      check(event, json);
+      const payload = json === undefined ? parseJsonPayload(event.data, 'anthropic', event.event) : json;
       if (!isObject(payload)) return [];
       const type = str(payload.type) ?? event.event;
       const batch = new DeltaBatch();

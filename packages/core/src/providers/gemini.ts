@@ -3,6 +3,8 @@ import {
   DeltaBatch,
   IdentityTracker,
   type Json,
+  type ProtocolRecognizer,
+  createProtocolCheck,
   errorDelta,
   generateCallId,
   isBlank,
@@ -10,6 +12,7 @@ import {
   num,
   parseJsonPayload,
   str,
+  tryParseJson,
   withTotal,
 } from './shared';
 
@@ -26,19 +29,34 @@ const FINISH_REASONS: Record<string, string> = {
   IMAGE_RECITATION: 'content_filter',
 };
 
+/** A GenerateContentResponse chunk, or a Google API error (`{"error": {"code", "message", "status"}}`). */
+export const isGeminiEvent: ProtocolRecognizer = (_event, json) => {
+  if (!isObject(json)) return false;
+  if ('candidates' in json || 'usageMetadata' in json || 'promptFeedback' in json) return true;
+  return isObject(json.error) && typeof json.error.status === 'string';
+};
+
 /**
- * Gemini `streamGenerateContent?alt=sse` (Google AI and Vertex AI). Only candidate 0 is followed.
- * Function calls arrive whole; each gets a call index in order of appearance and an id.
+ * Gemini `streamGenerateContent` (Google AI and Vertex AI; `alt=sse`, or the JSON array read element by element).
+ * Only candidate 0 is followed. Function calls arrive whole; each gets a call index in order of appearance and an id.
+ *
+ * A `finishReason` is not the end: real streams repeat `finishReason: STOP` on every chunk (Vertex, Gemini 1.5-era)
+ * or send an intermediate STOP (code execution), and text follows. So the body is read to its end, the last
+ * finishReason and usage win, and completion comes from `end()` once a finishReason (or a prompt block) was seen.
  */
 export function createGeminiAdapter(): ProviderAdapter {
   const identity = new IdentityTracker();
+  const check = createProtocolCheck('gemini', isGeminiEvent);
   let callCount = 0;
+  let finished = false;
 
   return {
     name: 'gemini',
     parse(event: RawEvent): Delta[] {
       if (isBlank(event.data)) return [];
-      const chunk = parseJsonPayload(event.data, 'gemini', event.event);
+      const json = tryParseJson(event.data);
+      check(event, json);
+      const chunk = json === undefined ? parseJsonPayload(event.data, 'gemini', event.event) : json;
       if (!isObject(chunk)) return [];
       if (chunk.error !== undefined) return [geminiErrorDelta(chunk.error)];
 
@@ -71,17 +89,20 @@ export function createGeminiAdapter(): ProviderAdapter {
           const mapped = FINISH_REASONS[finish] ?? finish;
           // Gemini ends a tool-calling turn with STOP, often in a later chunk than the calls.
           batch.tail.finishReason = mapped === 'stop' && callCount > 0 ? 'tool_calls' : mapped;
-          batch.tail.done = true;
+          finished = true;
         }
       }
       const feedback = isObject(chunk.promptFeedback) ? chunk.promptFeedback : {};
       if (candidates.length === 0 && str(feedback.blockReason)) {
-        // A blocked prompt produces no candidate at all: the stream ends here.
+        // A blocked prompt produces no candidate at all: nothing else will come.
         batch.tail.finishReason = 'content_filter';
-        batch.tail.done = true;
+        finished = true;
       }
       if (isObject(chunk.usageMetadata)) batch.tail.usage = normalizeGeminiUsage(chunk.usageMetadata);
       return batch.finish();
+    },
+    end(): Delta | null {
+      return finished ? { done: true } : null;
     },
   };
 }

@@ -2,6 +2,8 @@ import type { Delta, ProviderAdapter, RawEvent, Usage } from '../types';
 import {
   DeltaBatch,
   IdentityTracker,
+  type ProtocolRecognizer,
+  createProtocolCheck,
   errorDelta,
   generateCallId,
   isBlank,
@@ -9,19 +11,30 @@ import {
   num,
   parseJsonPayload,
   str,
+  tryParseJson,
   withTotal,
 } from './shared';
 
-/** Ollama native NDJSON: `/api/chat` (message.*) and `/api/generate` (response/thinking). */
+/** An `/api/chat` or `/api/generate` line (both carry `done`), or Ollama's `{"error": "..."}`. */
+export const isOllamaEvent: ProtocolRecognizer = (_event, json) => {
+  if (!isObject(json)) return false;
+  if (typeof json.error === 'string') return true;
+  return 'done' in json && (isObject(json.message) || typeof json.response === 'string');
+};
+
+/** Ollama native NDJSON: `/api/chat` (message.*) and `/api/generate` (response/thinking). Complete on `done: true`. */
 export function createOllamaAdapter(): ProviderAdapter {
   const identity = new IdentityTracker();
+  const check = createProtocolCheck('ollama', isOllamaEvent);
   let callCount = 0;
 
   return {
     name: 'ollama',
     parse(event: RawEvent): Delta[] {
       if (isBlank(event.data)) return [];
-      const line = parseJsonPayload(event.data, 'ollama', event.event);
+      const json = tryParseJson(event.data);
+      check(event, json);
+      const line = json === undefined ? parseJsonPayload(event.data, 'ollama', event.event) : json;
       if (!isObject(line)) return [];
       if (line.error !== undefined) {
         const message = typeof line.error === 'string' ? line.error : JSON.stringify(line.error);

@@ -3,12 +3,15 @@ import {
   DeltaBatch,
   IdentityTracker,
   type Json,
+  type ProtocolRecognizer,
+  createProtocolCheck,
   errorDelta,
   isBlank,
   isObject,
   num,
   parseJsonPayload,
   str,
+  tryParseJson,
   withTotal,
 } from './shared';
 
@@ -24,9 +27,18 @@ interface FunctionCallState {
   complete: boolean;
 }
 
-/** OpenAI Responses API (`/v1/responses`, stream: true). */
+/** A Responses stream event (`response.*`, by SSE event name or `type`), or its `{"type":"error","code","message"}`. */
+export const isOpenAIResponsesEvent: ProtocolRecognizer = (event, json) => {
+  if (event.event.startsWith('response.')) return true;
+  if (!isObject(json)) return false;
+  const type = str(json.type);
+  return (type !== undefined && type.startsWith('response.')) || (type === 'error' && !isObject(json.error));
+};
+
+/** OpenAI Responses API (`/v1/responses`, stream: true). Complete on `response.completed` (or failed/incomplete). */
 export function createOpenAIResponsesAdapter(): ProviderAdapter {
   const identity = new IdentityTracker();
+  const check = createProtocolCheck('openai-responses', isOpenAIResponsesEvent);
   // Function calls are numbered in order of appearance; the wire addresses them by output_index or item_id.
   const callsByOutputIndex = new Map<number, FunctionCallState>();
   const callsByItemId = new Map<string, FunctionCallState>();
@@ -78,7 +90,9 @@ export function createOpenAIResponsesAdapter(): ProviderAdapter {
     name: 'openai-responses',
     parse(event: RawEvent): Delta[] {
       if (isBlank(event.data) || event.data.trim() === '[DONE]') return [];
-      const payload = parseJsonPayload(event.data, 'openai-responses', event.event);
+      const json = tryParseJson(event.data);
+      check(event, json);
+      const payload = json === undefined ? parseJsonPayload(event.data, 'openai-responses', event.event) : json;
       if (!isObject(payload)) return [];
       const type = str(payload.type) ?? event.event;
       const batch = new DeltaBatch();

@@ -3,12 +3,15 @@ import {
   DeltaBatch,
   IdentityTracker,
   type Json,
+  type ProtocolRecognizer,
+  createProtocolCheck,
   errorDelta,
   isBlank,
   isObject,
   num,
   parseJsonPayload,
   str,
+  tryParseJson,
   withTotal,
 } from './shared';
 
@@ -20,21 +23,35 @@ const FINISH_REASONS: Record<string, string> = {
   content_filter: 'content_filter',
 };
 
+/** A Chat Completions chunk, its `[DONE]`, or an in-band error (`{"error": {...}}` or `{"error": "..."}`). */
+export const isOpenAIChatEvent: ProtocolRecognizer = (event, json) => {
+  if (event.data.trim() === '[DONE]') return true;
+  if (!isObject(json)) return false;
+  const error = json.error;
+  return Array.isArray(json.choices) || json.object === 'chat.completion.chunk' || isObject(error) || typeof error === 'string';
+};
+
 /**
  * OpenAI Chat Completions and the servers that speak it (Azure OpenAI, DeepSeek, OpenRouter, vLLM, Mistral, xAI...).
  * Only choice 0 is followed: a snapshot holds one answer.
+ * Complete on `[DONE]`, or on a clean end after a `finish_reason`: most relays (`for await (chunk of stream)`
+ * writing `data: JSON`) never forward `[DONE]`, although the whole answer arrived.
  */
 export function createOpenAIChatAdapter(): ProviderAdapter {
   const identity = new IdentityTracker();
   const seenCalls = new Set<number>();
+  const check = createProtocolCheck('openai', isOpenAIChatEvent);
+  let finished = false;
 
   return {
     name: 'openai',
     parse(event: RawEvent): Delta[] {
       const data = event.data;
       if (isBlank(data)) return [];
+      const json = tryParseJson(data);
+      check(event, json);
       if (data.trim() === '[DONE]') return [{ done: true }];
-      const chunk = parseJsonPayload(data, 'openai', event.event);
+      const chunk = json === undefined ? parseJsonPayload(data, 'openai', event.event) : json;
       if (!isObject(chunk)) return [];
       const inBand = openAIErrorDelta(chunk);
       if (inBand) return [inBand];
@@ -47,6 +64,7 @@ export function createOpenAIChatAdapter(): ProviderAdapter {
         if (isObject(choice.delta)) readChoiceDelta(choice.delta, batch, seenCalls);
         const finish = str(choice.finish_reason);
         if (finish) {
+          finished = true;
           // Finish means every streamed call's arguments are final.
           for (const index of seenCalls) batch.toolCall({ index, complete: true });
           const mapped = FINISH_REASONS[finish] ?? finish;
@@ -56,6 +74,9 @@ export function createOpenAIChatAdapter(): ProviderAdapter {
       }
       if (isObject(chunk.usage)) batch.tail.usage = normalizeOpenAIUsage(chunk.usage);
       return batch.finish();
+    },
+    end(): Delta | null {
+      return finished ? { done: true } : null;
     },
   };
 }
