@@ -50,11 +50,11 @@ export function sniffFraming(prefix: string, options: SniffOptions): Framing | u
     return 'text';
   }
   if (first === '{') {
+    if (options.hint === 'json') return 'ndjson';
     const newline = text.search(/[\r\n]/);
     // A text answer that starts with `{` is held back only until its first line ends (or 64 K characters).
     if (newline === -1 && !options.ended && text.length < MAX_SNIFF_CHARS) return undefined;
     const line = newline === -1 ? text : text.slice(0, newline);
-    if (options.hint === 'json') return 'ndjson';
     return isJsonObject(line) && options.recognizes(line) ? 'ndjson' : 'text';
   }
   if (options.hint === 'json') return 'ndjson';
