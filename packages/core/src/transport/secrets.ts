@@ -51,6 +51,8 @@ export function collectSecrets(url: string, headers: Record<string, string>, int
 export function redactError(error: StreamError, secrets: ReadonlySet<string>): void {
   if (secrets.size === 0) return;
   error.message = redact(error.message, secrets);
+  // V8 formats `stack` lazily, but a debugger may have read it already (with the original message).
+  if (typeof error.stack === 'string') error.stack = redact(error.stack, secrets);
   if (error.body !== undefined) error.body = redact(error.body, secrets);
   const cause: unknown = error.cause;
   if (cause === undefined) return;
