@@ -1,3 +1,4 @@
+import { joinHeaders, openJoin } from './join';
 import { SnapshotStore } from './store/snapshot-store';
 import { StreamRun } from './stream-run';
 import type { StreamController, StreamOptions, StreamSnapshot } from './types';
@@ -28,9 +29,16 @@ export function idleStreamSnapshot(): StreamSnapshot {
 export function createStream(options: StreamOptions): StreamController {
   const store = new SnapshotStore<StreamSnapshot>(IDLE_SNAPSHOT, options.throttle ?? 'frame');
   let current: StreamRun | null = null;
+  /** A join whose first GET is still pending (nothing published yet). */
+  let pendingJoin: AbortController | null = null;
+  const cancelPendingJoin = () => {
+    pendingJoin?.abort();
+    pendingJoin = null;
+  };
 
-  return {
+  const controller: StreamController = {
     start(overrides) {
+      cancelPendingJoin();
       current?.detach();
       const runOptions = overrides ? { ...options, ...overrides } : options;
       store.throttle = runOptions.throttle ?? 'frame';
@@ -42,10 +50,36 @@ export function createStream(options: StreamOptions): StreamController {
         if (current === run) current = null;
       });
     },
+    async join(url, init) {
+      cancelPendingJoin();
+      current?.detach();
+      current = null;
+      const pending = new AbortController();
+      pendingJoin = pending;
+      const detachSignal = linkSignal(options.signal, () => pending.abort());
+      const headers = joinHeaders(options.headers, init?.headers);
+      const fetchImpl = options.fetch ?? globalThis.fetch;
+      try {
+        const opening = await openJoin(String(url), headers, fetchImpl, pending.signal);
+        if (pendingJoin !== pending) return store.getSnapshot(); // stopped, or superseded by a start/join
+        pendingJoin = null;
+        if (opening.kind === 'stopped') return store.getSnapshot();
+        if (opening.kind === 'nothing-running') {
+          store.set(IDLE_SNAPSHOT);
+          return IDLE_SNAPSHOT;
+        }
+        const overrides = { url, method: 'GET', body: undefined, headers, fetch: opening.fetch };
+        return await controller.start(overrides).finally(opening.release);
+      } finally {
+        detachSignal();
+      }
+    },
     stop() {
+      cancelPendingJoin();
       current?.abort();
     },
     reset() {
+      cancelPendingJoin();
       current?.detach();
       current = null;
       store.cancel();
@@ -54,6 +88,7 @@ export function createStream(options: StreamOptions): StreamController {
     getSnapshot: store.getSnapshot,
     subscribe: store.subscribe,
   };
+  return controller;
 }
 
 function linkSignal(signal: AbortSignal | undefined, onAbort: () => void): () => void {

@@ -65,6 +65,11 @@ export interface StreamController {
   stop(): void;
   /** Back to the idle snapshot (stops a running stream first). */
   reset(): void;
+  /**
+   * Follows a stream that runs elsewhere: a GET to `url` replayed from its start, then live. `204` (nothing
+   * running) leaves the snapshot idle without any status change in between. Supersedes a running stream.
+   */
+  join(url: string | URL, init?: { headers?: HeadersInit }): Promise<StreamSnapshot>;
   /** Same object until something changed (safe for useSyncExternalStore). */
   getSnapshot(): StreamSnapshot;
   subscribe(listener: () => void): () => void;
@@ -246,13 +251,21 @@ export interface ChatOptions extends Omit<StreamOptions, 'body' | 'onEvent' | 'o
   tools?: Record<string, ChatTool>;
   /** Default 5. */
   maxSteps?: number;
-  /** Default: OpenAI Chat Completions body. */
-  prepareBody?(messages: ChatMessage[], ctx: { tools: object[]; model?: string }): unknown;
+  /** Default: OpenAI Chat Completions body. `ctx.id` is the chat's id. */
+  prepareBody?(messages: ChatMessage[], ctx: { tools: object[]; model?: string; id: string }): unknown;
   /** Cache tool results by name + canonical input within a chat. Default true. */
   cacheToolResults?: boolean;
   /** Start a tool call as soon as its arguments are complete, while the turn still streams. Default true. */
   startToolsEarly?: boolean;
   onFinish?(message: ChatMessage): void;
+  /** The chat's id, chosen by the app (e.g. kept in the URL to survive a reload). Default: random. */
+  id?: string;
+  /**
+   * Join the stream still running for this chat on the first `subscribe()` (after mount; never during SSR), send the
+   * chat `id` as a top-level `id` in every POST body, and make `stop()` also `DELETE` the resume url so the server
+   * stops generating. Default url: `${url}/${id}/stream`.
+   */
+  resume?: boolean | { url?: string | URL };
 }
 
 export interface ChatMessage {
@@ -280,8 +293,19 @@ export interface ChatSnapshot {
 }
 
 export interface ChatController {
+  /** The chat's id (`options.id`, or the random one it was given). */
+  readonly id: string;
   send(content: string, opts?: { editMessageId?: string }): Promise<ChatSnapshot>;
+  /** Stops the answer; with `resume` on, also asks the server to stop generating (`DELETE` on the resume url). */
   stop(): void;
+  /** Disconnects without asking the server to stop (unmount, navigation): the answer goes on and can be joined. */
+  leave(): void;
+  /**
+   * Joins the stream running for this chat (GET on the resume url): the assistant turn is replayed from its start
+   * into the last assistant message (or a new one) and followed live; resolves when it ends (status `done`).
+   * `204`: nothing runs, the chat stays as it was.
+   */
+  join(): Promise<ChatSnapshot>;
   regenerate(): Promise<ChatSnapshot>;
   setMessages(m: ChatMessage[]): void;
   addToolResult(toolCallId: string, result: unknown): void;

@@ -14,6 +14,8 @@ export interface ChatToolDescriptor {
 export interface PrepareBodyContext {
   tools: object[];
   model?: string;
+  /** The chat's id (always set when the chat calls prepareBody). */
+  id?: string;
 }
 
 export interface AnthropicBodyContext extends PrepareBodyContext {

@@ -1,4 +1,4 @@
-import { StreamError } from '../errors';
+import type { StreamError } from '../errors';
 import { createStream } from '../stream';
 import type {
   ChatController,
@@ -6,7 +6,6 @@ import type {
   ChatOptions,
   ChatSnapshot,
   StreamController,
-  StreamOptions,
   StreamSnapshot,
   StreamStatus,
   ToolCall,
@@ -21,23 +20,16 @@ import {
   unansweredToolCalls,
   withToolResult,
 } from './messages';
-import { errorMessage, toolDescriptors, ToolRunner } from './tools';
-
-/** Option keys that belong to the chat, not to each step's stream. */
-const CHAT_ONLY_KEYS = new Set([
-  'model',
-  'messages',
-  'tools',
-  'maxSteps',
-  'prepareBody',
-  'cacheToolResults',
-  'startToolsEarly',
-  'onFinish',
-  'signal',
-  'body',
-  'onEvent',
-  'onDelta',
-]);
+import { joinTarget, requestServerStop, resumeUrlOf, withChatId } from './resume';
+import {
+  asStreamError,
+  hasOutput,
+  lastAssistantMessage,
+  pausedOnArrival,
+  runningStatus,
+  streamOptionsOf,
+} from './run-helpers';
+import { toolDescriptors, ToolRunner } from './tools';
 
 /** One model request of a run and the tools it called. */
 interface Step {
@@ -55,8 +47,10 @@ interface Step {
   buffered: Map<string, unknown>;
 }
 
-/** Everything one send / regenerate / resume does until the chat is idle again. */
+/** Everything one send / regenerate / resume / join does until the chat is idle again. */
 interface Run {
+  /** A join follows a stream that another request started: it runs no tools and sends nothing. */
+  joining: boolean;
   abort: AbortController;
   aborted: Promise<void>;
   steps: number;
@@ -89,24 +83,32 @@ export function createChat(options: ChatOptions): ChatController {
   let active: Run | null = null;
   /** Steps already taken by a run that paused for `addToolResult`; null when nothing waits to resume. */
   let resumableSteps: number | null = pausedOnArrival(state.messages);
+  // Fixed for the controller's life: the server names the chat's stream by it.
+  const chatId = options.id ?? createMessageId();
+  let subscribedOnce = false;
 
-  options.signal?.addEventListener('abort', () => stop());
+  options.signal?.addEventListener('abort', () => leave());
 
   function update(patch: Partial<ChatSnapshot>): void {
     state = { ...state, ...patch };
     for (const listener of [...listeners]) listener();
   }
 
-  function startRun(messages: ChatMessage[], stepsTaken: number): Promise<ChatSnapshot> {
+  function openRun(stepsTaken: number, joining: boolean): { run: Run; finished: Promise<ChatSnapshot> } {
     let resolve!: (snapshot: ChatSnapshot) => void;
     const finished = new Promise<ChatSnapshot>((r) => (resolve = r));
     const abort = new AbortController();
     const aborted = new Promise<void>((r) => abort.signal.addEventListener('abort', () => r(), { once: true }));
-    const run: Run = { abort, aborted, steps: stepsTaken, step: null, resolve };
+    const run: Run = { joining, abort, aborted, steps: stepsTaken, step: null, resolve };
     active = run;
     resumableSteps = null;
+    return { run, finished };
+  }
+
+  function startRun(messages: ChatMessage[], stepsTaken: number): Promise<ChatSnapshot> {
+    const { run, finished } = openRun(stepsTaken, false);
     update({ messages, status: 'connecting', error: null, queuePosition: null });
-    if (options.signal?.aborted) stop();
+    if (options.signal?.aborted) leave();
     else {
       loop(run).catch((error: unknown) => endRun(run, 'error', asStreamError(error)));
     }
@@ -134,10 +136,19 @@ export function createChat(options: ChatOptions): ChatController {
   async function streamStep(run: Run): Promise<StreamSnapshot> {
     const prefix = state.messages;
     const prepareBody = options.prepareBody ?? prepareOpenAIChatBody;
-    const body = prepareBody(prefix, { tools: toolDescriptors(options.tools ?? {}), model: options.model });
+    const prepared = prepareBody(prefix, { tools: toolDescriptors(options.tools ?? {}), model: options.model, id: chatId });
+    const body = options.resume ? withChatId(prepared, chatId) : prepared;
     const stream = createStream({ ...streamOptionsOf(options), body });
+    const step = newStep(createMessageId(), prefix, stream);
+    run.step = step;
+    const final = await followStep(run, step, () => stream.start());
+    if (active === run) finalizeStep(step, final);
+    return final;
+  }
+
+  function newStep(messageId: string, prefix: ChatMessage[], stream: StreamController): Step {
     const step: Step = {
-      messageId: createMessageId(),
+      messageId,
       prefix,
       stream,
       lastSnapshot: null,
@@ -146,16 +157,46 @@ export function createChat(options: ChatOptions): ChatController {
       tasks: new Map(),
       buffered: new Map(),
     };
-    run.step = step;
-    const unsubscribe = stream.subscribe(() => onStreamChange(run, step));
-    let final: StreamSnapshot;
+    return step;
+  }
+
+  async function followStep(run: Run, step: Step, open: () => Promise<StreamSnapshot>): Promise<StreamSnapshot> {
+    const unsubscribe = step.stream.subscribe(() => onStreamChange(run, step));
     try {
-      final = await stream.start();
+      return await open();
     } finally {
       unsubscribe();
     }
-    if (active === run) finalizeStep(step, final);
-    return final;
+  }
+
+  /**
+   * Follows the stream running for this chat from its start. Nothing is published until the server answered with a
+   * stream (the stream publishes nothing before): a `204` ends the run without a single notification.
+   */
+  async function joinStep(run: Run, url: string): Promise<void> {
+    const { prefix, messageId } = joinTarget(state.messages);
+    const step = newStep(messageId, prefix, createStream(streamOptionsOf(options)));
+    run.step = step;
+    run.steps = 1;
+    const final = await followStep(run, step, () => step.stream.join(url));
+    if (active !== run) return;
+    if (final.status === 'idle') return endQuietly(run);
+    // A join that failed before any output (no such route, a network error) leaves the messages as they were.
+    if (step.lastMessage === null && final.status !== 'done' && !hasOutput(final)) {
+      return endRun(run, final.status, final.error);
+    }
+    finalizeStep(step, final);
+    // A joined turn's tool calls belong to the tab that sent it; here they wait for addToolResult, like a restore.
+    const paused = final.status === 'done' && unansweredToolCalls(state.messages).length > 0 ? run.steps : undefined;
+    endRun(run, final.status, final.error, paused);
+  }
+
+  /** Ends a run that never showed anything (a join answered 204, or left before its answer): no notification. */
+  function endQuietly(run: Run): void {
+    active = null;
+    run.abort.abort();
+    resumableSteps = pausedOnArrival(state.messages);
+    run.resolve(state);
   }
 
   function onStreamChange(run: Run, step: Step): void {
@@ -163,6 +204,11 @@ export function createChat(options: ChatOptions): ChatController {
     const snapshot = step.stream.getSnapshot();
     if (snapshot === step.lastSnapshot) return;
     step.lastSnapshot = snapshot;
+    if (run.joining && step.lastMessage === null && !hasOutput(snapshot)) {
+      // A join shows its turn from its first output on: a saved partial answer stays until its replay arrives.
+      update({ status: runningStatus(snapshot.status), queuePosition: snapshot.queuePosition });
+      return;
+    }
     const message = assistantMessageFrom(step.messageId, snapshot);
     step.lastMessage = message;
     // The array is rebuilt once per notification; earlier messages are shared, never cloned.
@@ -228,10 +274,27 @@ export function createChat(options: ChatOptions): ChatController {
     }
   }
 
+  /** stop(): the local read ends and, with resume on, the server is asked to stop generating. */
   function stop(): void {
+    const url = active ? resumeUrlOf(options, chatId) : null;
+    halt();
+    if (url !== null) void requestServerStop(url, options);
+  }
+
+  /** leave(): the local read ends; the answer goes on on the server and can be joined again. */
+  function leave(): void {
+    halt();
+  }
+
+  function halt(): void {
     const run = active;
     if (!run) return;
     const step = run.step;
+    if (run.joining && !step?.lastMessage) {
+      // Nothing of the joined turn was shown: the messages stay; nothing changes at all while its GET is pending.
+      step?.stream.stop();
+      return step?.lastSnapshot ? endRun(run, 'aborted', null) : endQuietly(run);
+    }
     if (step && !step.finalized) {
       // Keep what streamed so far as the assistant message: 'aborted', unless the turn had already ended.
       step.stream.stop();
@@ -248,7 +311,9 @@ export function createChat(options: ChatOptions): ChatController {
     if (editId !== undefined && !state.messages.some(isEditable)) {
       return Promise.reject(new Error(`send: editMessageId "${editId}" is not a user message of this chat`));
     }
-    stop(); // stopping only touches the streaming tail, never a user message
+    // Stopping only touches the streaming tail, never a user message. Not a server stop: the new POST supersedes the
+    // old stream on the server, and a DELETE could arrive after that POST and stop the new answer.
+    halt();
     let base = state.messages;
     if (editId !== undefined) base = base.slice(0, base.findIndex(isEditable));
     base = settleUnansweredToolCalls(base);
@@ -257,7 +322,7 @@ export function createChat(options: ChatOptions): ChatController {
   }
 
   function regenerate(): Promise<ChatSnapshot> {
-    stop();
+    halt();
     const messages = state.messages;
     let lastUser = messages.length - 1;
     while (lastUser >= 0 && messages[lastUser].role !== 'user') lastUser--;
@@ -295,43 +360,33 @@ export function createChat(options: ChatOptions): ChatController {
     }
   }
 
+  function join(): Promise<ChatSnapshot> {
+    const url = resumeUrlOf(options, chatId) ?? resumeUrlOf({ ...options, resume: true }, chatId)!;
+    halt();
+    const { run, finished } = openRun(0, true);
+    if (options.signal?.aborted) endQuietly(run);
+    else joinStep(run, url).catch((error: unknown) => endRun(run, 'error', asStreamError(error)));
+    return finished;
+  }
+
   return {
+    id: chatId,
     send,
     stop,
+    leave,
+    join,
     regenerate,
     setMessages,
     addToolResult,
     getSnapshot: () => state,
     subscribe(listener) {
       listeners.add(listener);
+      // The first subscriber is a mounted view (SSR never subscribes): the moment to pick up a running answer.
+      if (!subscribedOnce) {
+        subscribedOnce = true;
+        if (options.resume && active === null) void join();
+      }
       return () => listeners.delete(listener);
     },
   };
-}
-
-function streamOptionsOf(options: ChatOptions): StreamOptions {
-  const picked: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(options)) if (!CHAT_ONLY_KEYS.has(key)) picked[key] = value;
-  return picked as unknown as StreamOptions;
-}
-
-/** While a turn streams, the chat shows the stream's status; its end is decided by the chat, not the step. */
-function runningStatus(status: StreamStatus): StreamStatus {
-  if (status === 'done' || status === 'error' || status === 'aborted') return 'streaming';
-  return status === 'idle' ? 'connecting' : status;
-}
-
-/** A history that ends in unanswered tool calls (restored with setMessages) resumes on addToolResult. */
-function pausedOnArrival(messages: ChatMessage[]): number | null {
-  return unansweredToolCalls(messages).length > 0 ? 0 : null;
-}
-
-function lastAssistantMessage(messages: ChatMessage[]): ChatMessage | undefined {
-  for (let i = messages.length - 1; i >= 0; i--) if (messages[i].role === 'assistant') return messages[i];
-  return undefined;
-}
-
-function asStreamError(error: unknown): StreamError {
-  if (error instanceof StreamError) return error;
-  return new StreamError('parse', `Could not prepare the chat request: ${errorMessage(error)}`, { cause: error });
 }
