@@ -35,3 +35,22 @@ export class StreamError extends Error {
 function truncate(text: string): string {
   return text.length > MAX_BODY_CHARS ? `${text.slice(0, MAX_BODY_CHARS)}…` : text;
 }
+
+/** Anything thrown during a stream, as a StreamError (an unknown failure is a network one). */
+export function toStreamError(cause: unknown): StreamError {
+  if (cause instanceof StreamError) return cause;
+  const message = cause instanceof Error ? cause.message : String(cause);
+  return new StreamError('network', message || 'The stream failed', { cause });
+}
+
+/** A user callback that throws must not break or re-send the stream: report it like an event-handler error. */
+export function callSafely<T>(callback: ((value: T) => void) | undefined, value: T): void {
+  if (!callback) return;
+  try {
+    callback(value);
+  } catch (error) {
+    const report = (globalThis as { reportError?: (e: unknown) => void }).reportError;
+    if (typeof report === 'function') report(error);
+    else console.error('[tokenstream] a callback threw:', error);
+  }
+}

@@ -1,6 +1,6 @@
 import { createAccumulator } from './accumulate/accumulator';
 import { now } from './clock';
-import { StreamError } from './errors';
+import { callSafely, StreamError, toStreamError } from './errors';
 import { createTextAdapter, loadAdapter, type LoadedAdapter } from './providers/load';
 import { decideRetry, parseRetryAfter, resolveRetryPolicy, sleep, type RetryPolicy } from './retry';
 import type { SnapshotStore } from './store/snapshot-store';
@@ -395,22 +395,4 @@ export class StreamRun {
       queuePosition: this.queuePosition,
     };
   };
-}
-
-function toStreamError(cause: unknown): StreamError {
-  if (cause instanceof StreamError) return cause;
-  const message = cause instanceof Error ? cause.message : String(cause);
-  return new StreamError('network', message || 'The stream failed', { cause });
-}
-
-/** A user callback that throws must not break or re-send the stream: report it like an event-handler error. */
-function callSafely<T>(callback: ((value: T) => void) | undefined, value: T): void {
-  if (!callback) return;
-  try {
-    callback(value);
-  } catch (error) {
-    const report = (globalThis as { reportError?: (e: unknown) => void }).reportError;
-    if (typeof report === 'function') report(error);
-    else console.error('[tokenstream] a callback threw:', error);
-  }
 }

@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { StreamError } from '../src/errors';
+import { backoffDelay, decideRetry, DEFAULT_RETRY, isRetryable, parseRetryAfter, resolveRetryPolicy } from '../src/retry';
+
+const context = { attempt: 1, policy: DEFAULT_RETRY, resumable: false, hasOutput: false, serverRetryMs: undefined, random: () => 0.5 };
+
+describe('decideRetry', () => {
+  it('retries network errors, drops, stalls and 408/425/429/5xx with backoff', () => {
+    for (const failure of [
+      new StreamError('network', 'x'),
+      new StreamError('timeout', 'x'),
+      ...[408, 425, 429, 500, 503].map((status) => new StreamError('http', 'x', { status })),
+    ]) {
+      expect(decideRetry(failure, context), `${failure.kind} ${failure.status}`).toBe(250);
+    }
+  });
+
+  it('never retries what would fail again: other 4xx, a 200 that is no stream, parse, provider, overflow', () => {
+    for (const failure of [
+      new StreamError('http', 'x', { status: 401 }),
+      new StreamError('http', 'x', { status: 200, code: 'not_a_stream' }),
+      new StreamError('http', 'x', { code: 'invalid_header' }),
+      new StreamError('parse', 'x'),
+      new StreamError('provider', 'x'),
+      new StreamError('overflow', 'x'),
+    ]) {
+      expect(decideRetry(failure, { ...context, attempt: 2 })).toMatchObject({ kind: failure.kind, attempts: 2 });
+    }
+  });
+
+  it('a drop after output began without ids ends the stream instead of splicing a second answer', () => {
+    const decision = decideRetry(new StreamError('network', 'x'), { ...context, hasOutput: true });
+    expect(decision).toMatchObject({ kind: 'network', code: 'dropped_without_ids' });
+    expect(decideRetry(new StreamError('network', 'x'), { ...context, hasOutput: true, resumable: true })).toBe(250);
+  });
+
+  it('stops at maxAttempts, and on a restarted response', () => {
+    expect(decideRetry(new StreamError('network', 'x'), { ...context, attempt: 5 })).toMatchObject({ attempts: 5 });
+    expect(decideRetry(new StreamError('network', 'x', { code: 'response_restarted' }), context)).toBeInstanceOf(StreamError);
+  });
+
+  it('honours Retry-After up to two minutes, and the server retry: field', () => {
+    expect(decideRetry(new StreamError('http', 'x', { status: 429, retryAfterMs: 3000 }), context)).toBe(3000);
+    expect(decideRetry(new StreamError('http', 'x', { status: 429, retryAfterMs: 600_000 }), context)).toBeInstanceOf(StreamError);
+    expect(decideRetry(new StreamError('network', 'x'), { ...context, serverRetryMs: 42 })).toBe(42);
+  });
+});
+
+describe('backoff and Retry-After', () => {
+  it('full jitter under an exponential ceiling capped by maxDelayMs', () => {
+    const policy = resolveRetryPolicy({ baseDelayMs: 100, maxDelayMs: 1000 });
+    expect(backoffDelay(policy, 1, () => 1)).toBe(100);
+    expect(backoffDelay(policy, 3, () => 1)).toBe(400);
+    expect(backoffDelay(policy, 10, () => 1)).toBe(1000);
+    expect(backoffDelay(policy, 3, () => 0)).toBe(0);
+  });
+
+  it('retry: false means one attempt', () => {
+    expect(resolveRetryPolicy(false).maxAttempts).toBe(1);
+  });
+
+  it('parses delay-seconds and HTTP dates', () => {
+    expect(parseRetryAfter('2')).toBe(2000);
+    expect(parseRetryAfter('0.5')).toBe(500);
+    expect(parseRetryAfter('Wed, 21 Oct 2015 07:28:10 GMT', Date.parse('Wed, 21 Oct 2015 07:28:00 GMT'))).toBe(10_000);
+    expect(parseRetryAfter('soon')).toBeUndefined();
+    expect(parseRetryAfter(null)).toBeUndefined();
+  });
+
+  it('isRetryable by kind and status', () => {
+    expect(isRetryable(new StreamError('http', 'x', { status: 404 }))).toBe(false);
+    expect(isRetryable(new StreamError('http', 'x', { status: 502 }))).toBe(true);
+  });
+});
