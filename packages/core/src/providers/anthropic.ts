@@ -11,7 +11,7 @@ import {
   num,
   parseJsonPayload,
   str,
-  tryParseJson,
+  readEventJson,
 } from './shared';
 
 const STOP_REASONS: Record<string, string> = {
@@ -88,7 +88,7 @@ export function createAnthropicAdapter(): ProviderAdapter {
     name: 'anthropic',
     parse(event: RawEvent): Delta[] {
       if (isBlank(event.data)) return [];
-      const json = tryParseJson(event.data);
+      const json = readEventJson(event, 'anthropic');
       check(event, json);
       const payload = json === undefined ? parseJsonPayload(event.data, 'anthropic', event.event) : json;
       if (!isObject(payload)) return [];

@@ -12,7 +12,7 @@ import {
   num,
   parseJsonPayload,
   str,
-  tryParseJson,
+  readEventJson,
   withTotal,
 } from './shared';
 
@@ -54,7 +54,7 @@ export function createGeminiAdapter(): ProviderAdapter {
     name: 'gemini',
     parse(event: RawEvent): Delta[] {
       if (isBlank(event.data)) return [];
-      const json = tryParseJson(event.data);
+      const json = readEventJson(event, 'gemini');
       check(event, json);
       const chunk = json === undefined ? parseJsonPayload(event.data, 'gemini', event.event) : json;
       if (!isObject(chunk)) return [];

@@ -9,7 +9,7 @@ import {
   num,
   parseJsonPayload,
   str,
-  tryParseJson,
+  readEventJson,
   withTotal,
 } from './shared';
 
@@ -75,7 +75,7 @@ export function createJsonAdapter(): ProviderAdapter {
     name: 'json',
     parse(event: RawEvent): Delta | null {
       if (isBlank(event.data)) return null;
-      const json = tryParseJson(event.data);
+      const json = readEventJson(event, 'json');
       check(event, json);
       if (event.data.trim() === '[DONE]') return { done: true };
       const chunk = json === undefined ? parseJsonPayload(event.data, 'json', event.event) : json;

@@ -10,7 +10,7 @@ import {
   num,
   parseJsonPayload,
   str,
-  tryParseJson,
+  readEventJson,
 } from './shared';
 
 /**
@@ -52,7 +52,7 @@ export function createLangChainAdapter(): ProviderAdapter {
       // A parser that does dispatch the data-less `event: end` gives it here.
       if (event.event === 'end') return sawEvent ? { done: true } : null;
       if (isBlank(event.data)) return null;
-      const json = tryParseJson(event.data);
+      const json = readEventJson(event, 'langchain');
       check(event, json);
       sawEvent = true;
       const payload = json === undefined ? parseJsonPayload(event.data, 'langchain', event.event) : json;

@@ -10,7 +10,7 @@ import {
   isObject,
   parseJsonPayload,
   str,
-  tryParseJson,
+  readEventJson,
 } from './shared';
 
 // LangGraph platform (`/runs/stream`, `/threads/{id}/runs/stream`) SSE event names. Subgraph events carry their
@@ -94,7 +94,7 @@ export function createLangGraphAdapter(): ProviderAdapter {
       const { name, namespaced } = baseName(event.event);
       if (name === 'end') return { done: true };
       if (isBlank(event.data)) return null;
-      const json = tryParseJson(event.data);
+      const json = readEventJson(event, 'langgraph');
       check(event, json);
       sawEvent = true;
       const payload = json === undefined ? parseJsonPayload(event.data, 'langgraph', event.event) : json;

@@ -11,7 +11,7 @@ import {
   num,
   parseJsonPayload,
   str,
-  tryParseJson,
+  readEventJson,
   withTotal,
 } from './shared';
 
@@ -32,7 +32,7 @@ export function createOllamaAdapter(): ProviderAdapter {
     name: 'ollama',
     parse(event: RawEvent): Delta[] {
       if (isBlank(event.data)) return [];
-      const json = tryParseJson(event.data);
+      const json = readEventJson(event, 'ollama');
       check(event, json);
       const line = json === undefined ? parseJsonPayload(event.data, 'ollama', event.event) : json;
       if (!isObject(line)) return [];

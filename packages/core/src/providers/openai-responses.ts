@@ -11,7 +11,7 @@ import {
   num,
   parseJsonPayload,
   str,
-  tryParseJson,
+  readEventJson,
   withTotal,
 } from './shared';
 
@@ -90,7 +90,7 @@ export function createOpenAIResponsesAdapter(): ProviderAdapter {
     name: 'openai-responses',
     parse(event: RawEvent): Delta[] {
       if (isBlank(event.data) || event.data.trim() === '[DONE]') return [];
-      const json = tryParseJson(event.data);
+      const json = readEventJson(event, 'openai-responses');
       check(event, json);
       const payload = json === undefined ? parseJsonPayload(event.data, 'openai-responses', event.event) : json;
       if (!isObject(payload)) return [];

@@ -11,7 +11,7 @@ import {
   num,
   parseJsonPayload,
   str,
-  tryParseJson,
+  readEventJson,
   withTotal,
 } from './shared';
 
@@ -48,7 +48,7 @@ export function createOpenAIChatAdapter(): ProviderAdapter {
     parse(event: RawEvent): Delta[] {
       const data = event.data;
       if (isBlank(data)) return [];
-      const json = tryParseJson(data);
+      const json = readEventJson(event, 'openai');
       check(event, json);
       if (data.trim() === '[DONE]') return [{ done: true }];
       const chunk = json === undefined ? parseJsonPayload(data, 'openai', event.event) : json;

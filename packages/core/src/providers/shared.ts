@@ -154,3 +154,15 @@ export function wrongProtocolError(protocol: string, event: RawEvent): StreamErr
     code: WRONG_PROTOCOL,
   });
 }
+
+/**
+ * An event's data as JSON, for the protocol check: undefined when it is not JSON (then the check names the wrong
+ * protocol); data that starts like a JSON object or array but does not parse is an invalid-JSON 'parse' error.
+ */
+export function readEventJson(event: RawEvent, provider: string): unknown {
+  const json = tryParseJson(event.data);
+  if (json === undefined && /^\s*[{[]/.test(event.data) && event.data.trim() !== '[DONE]') {
+    parseJsonPayload(event.data, provider, event.event);
+  }
+  return json;
+}

@@ -90,6 +90,7 @@ describe('anthropic adapter', () => {
 
   it('ignores unknown event and block types', () => {
     const a = createAnthropicAdapter();
+    parseAll(a, e('ping'));
     expect(parseAll(a, e('message_future'), e('content_block_start', { index: 0, content_block: { type: 'fallback' } }))).toEqual([]);
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { StreamError } from '../../src/errors';
-import { createAutoAdapter, createProviderAdapter, detectProvider } from '../../src/providers';
+import { PROVIDER_NAMES, createAutoAdapter, createProviderAdapter, detectProvider } from '../../src/providers';
 import type { ProviderAdapter } from '../../src/types';
 import { ev, parseAll } from './helpers';
 
@@ -17,6 +17,22 @@ describe('provider detection', () => {
     ['gemini usage-only chunk', ev({ usageMetadata: { promptTokenCount: 1 } }), 'gemini'],
     ['ollama chat', ev({ model: 'm', message: { role: 'assistant', content: 'x' }, done: false }), 'ollama'],
     ['ollama generate', ev({ model: 'm', response: 'x', done: false }), 'ollama'],
+    ['ai-sdk UI message chunk', ev({ type: 'text-delta', id: 't1', delta: 'x' }), 'ai-sdk'],
+    ['ai-sdk UI error (not a Responses error)', ev({ type: 'error', errorText: 'boom' }), 'ai-sdk'],
+    ['ai-sdk data stream line', ev('0:"Hello"'), 'ai-sdk'],
+    ['ag-ui event', ev({ type: 'RUN_STARTED', threadId: 't', runId: 'r' }), 'ag-ui'],
+    ['langgraph messages-tuple', ev([{ content: 'x', type: 'AIMessageChunk', id: 'run-1' }, { langgraph_node: 'agent' }], 'messages'), 'langgraph'],
+    ['langgraph subgraph messages', ev([{ content: 'x', type: 'AIMessageChunk' }, {}], 'messages|agent:1f0'), 'langgraph'],
+    ['langgraph values', ev({ messages: [] }, 'values'), 'langgraph'],
+    ['langgraph error', ev({ error: 'ValueError', message: 'bad' }, 'error'), 'langgraph'],
+    ['langchain data string', ev('"Hello"', 'data'), 'langchain'],
+    ['langserve error', ev({ status_code: 500, message: 'Internal Server Error' }, 'error'), 'langchain'],
+    ['json content', ev({ content: 'Hello' }), 'json'],
+    ['json text', ev({ text: 'Hello' }), 'json'],
+    ['json token', ev({ token: 'Hello' }), 'json'],
+    ['json done', ev({ done: true }), 'json'],
+    ['json type done', ev({ type: 'done' }), 'json'],
+    ['error object without a status (OpenAI style)', ev({ error: { message: 'bad request' } }), 'openai'],
   ] as const)('%s', (_label, event, provider) => {
     expect(detectProvider(event)).toBe(provider);
   });
@@ -49,11 +65,50 @@ describe('provider detection', () => {
     expect(caught).toBeInstanceOf(StreamError);
     const error = caught as StreamError;
     expect(error.kind).toBe('parse');
+    expect(error.code).toBe('unrecognised_stream');
     expect(error.message).toContain('"greeting"');
     expect(error.message).toContain(data.slice(0, 100));
     expect(error.message).not.toContain(data.slice(0, 101));
-    expect(() => createAutoAdapter().parse(ev('plain text, not JSON'))).toThrow(/auto: invalid JSON/);
+    expect(() => createAutoAdapter().parse(ev('plain text, not JSON'))).toThrow(/auto: unrecognised stream event: plain text/);
     expect(() => createAutoAdapter().parse(ev('[1,2,3]'))).toThrow(/auto: unrecognised stream event/);
+  });
+
+  it.each([
+    ['an arbitrary object', { hello: 'world' }],
+    ['an answer that merely starts with {', '{ this is prose } and more'],
+    ['an object whose text field is not a string', { content: 42, delta: { content: 'x' } }],
+    ['a done that is not true', { done: false }],
+  ])('claims no %s', (_label, data) => {
+    expect(() => detectProvider(ev(data))).toThrow(expect.objectContaining({ kind: 'parse', code: 'unrecognised_stream' }));
+  });
+
+  it('picks the AI SDK from its response header, before any event', () => {
+    const auto = createAutoAdapter();
+    auto.open?.(new Headers({ 'x-vercel-ai-ui-message-stream': 'v1' }));
+    // The header decides: a first event of another protocol is then a wrong_protocol error of the AI SDK adapter.
+    expect(() => auto.parse(ev({ content: 'x' }))).toThrow(expect.objectContaining({ code: 'wrong_protocol' }));
+    const data = createAutoAdapter();
+    data.open?.(new Headers({ 'x-vercel-ai-data-stream': 'v1' }));
+    expect(parseAll(data, ev('0:"Hi"')).map((d) => d.text).join('')).toBe('Hi');
+  });
+
+  it('holds a metadata event until the next one tells LangGraph from LangServe, then replays it', () => {
+    const graph = createAutoAdapter();
+    expect(parseAll(graph, ev({ run_id: 'run-9', attempt: 1 }, 'metadata'))).toEqual([]);
+    const out = parseAll(graph, ev([{ content: 'Hi', type: 'AIMessageChunk', id: 'm1' }, {}], 'messages'));
+    expect(out).toEqual([{ id: 'run-9' }, { text: 'Hi' }]);
+    expect(graph.end?.()).toEqual([{ done: true }]);
+
+    const serve = createAutoAdapter();
+    expect(parseAll(serve, ev({ run_id: 'run-8' }, 'metadata'), ev('"Hello"', 'data'))).toEqual([{ id: 'run-8' }, { text: 'Hello' }]);
+    expect(serve.end?.()).toEqual([{ done: true }]);
+  });
+
+  it('forwards end() to the detected adapter: a hand-written stream completes on a clean close', () => {
+    const auto = createAutoAdapter();
+    expect(auto.end?.()).toBeNull();
+    parseAll(auto, ev({ content: 'Hello' }));
+    expect(auto.end?.()).toEqual([{ done: true }]);
   });
 
   it('keeps the detected adapter for the rest of the stream (its state included)', () => {
@@ -61,8 +116,8 @@ describe('provider detection', () => {
     parseAll(auto, ev({ candidates: [{ content: { parts: [{ functionCall: { name: 'f', args: {} } }] }, index: 0 }] }));
     expect(parseAll(auto, ev({ candidates: [{ content: { parts: [] }, finishReason: 'STOP', index: 0 }] })).at(-1)).toMatchObject({
       finishReason: 'tool_calls',
-      done: true,
     });
+    expect(auto.end?.()).toEqual([{ done: true }]);
   });
 });
 
@@ -71,7 +126,7 @@ describe('createProviderAdapter', () => {
     expect(createProviderAdapter('none')).toBeNull();
     expect(createProviderAdapter(undefined)?.name).toBe('auto');
     expect(createProviderAdapter('auto')?.name).toBe('auto');
-    for (const name of ['openai', 'openai-responses', 'anthropic', 'gemini', 'ollama'] as const) {
+    for (const name of PROVIDER_NAMES) {
       expect(createProviderAdapter(name)?.name).toBe(name);
     }
   });

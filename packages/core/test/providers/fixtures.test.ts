@@ -10,17 +10,19 @@ function eventsOf(fixture: ProviderFixture): RawEvent[] {
   return fixture.format === 'sse' ? splitSse(body) : splitNdjson(body);
 }
 
-/** Feeds events like the stream engine does: until the first terminal delta. */
+const asList = (out: Delta | Delta[] | null): Delta[] => (out === null ? [] : Array.isArray(out) ? out : [out]);
+
+/** Feeds events like the stream engine does: until the first terminal delta, else end() at the clean end of body. */
 function run(adapter: ProviderAdapter, events: RawEvent[]): { deltas: Delta[]; consumed: number } {
   const deltas: Delta[] = [];
   let consumed = 0;
   for (const event of events) {
     consumed++;
-    const out = adapter.parse(event);
-    const list = out === null ? [] : Array.isArray(out) ? out : [out];
+    const list = asList(adapter.parse(event));
     deltas.push(...list);
-    if (list.some((d) => d.done)) break;
+    if (list.some((d) => d.done)) return { deltas, consumed };
   }
+  deltas.push(...asList(adapter.end?.() ?? null));
   return { deltas, consumed };
 }
 

@@ -40,11 +40,51 @@ describe('gemini adapter', () => {
     expect(other[0].id).not.toBe(calls[0].id);
   });
 
-  it('ends with tool_calls when STOP comes after function calls, and is terminal on any finishReason', () => {
+  it('ends with tool_calls when STOP comes after function calls; completion comes from end(), never from parse', () => {
     const a = createGeminiAdapter();
     parseAll(a, ev(chunk([{ functionCall: { name: 'f', args: {} } }])));
-    expect(parseAll(a, ev(chunk([{ text: '' }], { finishReason: 'STOP' }))).at(-1)).toMatchObject({ finishReason: 'tool_calls', done: true });
-    expect(parseAll(createGeminiAdapter(), ev(chunk([{ text: 'ok' }], { finishReason: 'STOP' }))).at(-1)).toMatchObject({ finishReason: 'stop', done: true });
+    const last = parseAll(a, ev(chunk([{ text: '' }], { finishReason: 'STOP' })));
+    expect(last.at(-1)).toMatchObject({ finishReason: 'tool_calls' });
+    expect(last.some((d) => d.done)).toBe(false);
+    expect(a.end?.()).toEqual({ done: true });
+    const plain = createGeminiAdapter();
+    expect(parseAll(plain, ev(chunk([{ text: 'ok' }], { finishReason: 'STOP' }))).at(-1)).toEqual({ text: 'ok', model: 'gemini-2.5-flash', id: 'resp-1', finishReason: 'stop' });
+    expect(plain.end?.()).toEqual({ done: true });
+  });
+
+  it('reads on after a finishReason: repeated STOP on every chunk, or an intermediate STOP, loses no text', () => {
+    const a = createGeminiAdapter();
+    const out = parseAll(
+      a,
+      ev(chunk([{ text: 'The' }], { finishReason: 'STOP' })),
+      ev(chunk([{ text: ' answer' }], { finishReason: 'STOP' })),
+      ev(chunk([{ text: ' is 42.' }], { finishReason: 'STOP' })),
+    );
+    expect(joined(out).text).toBe('The answer is 42.');
+    expect(out.some((d) => d.done)).toBe(false);
+    expect(a.end?.()).toEqual({ done: true });
+  });
+
+  it('is not complete at a clean end without any finishReason (a drop)', () => {
+    const a = createGeminiAdapter();
+    parseAll(a, ev(chunk([{ text: 'Half an ans' }])));
+    expect(a.end?.()).toBeNull();
+  });
+
+  it('keeps the last usage when every chunk repeats it', () => {
+    const usage = (candidates: number) => ({ promptTokenCount: 5, candidatesTokenCount: candidates, totalTokenCount: 5 + candidates });
+    const out = parseAll(
+      createGeminiAdapter(),
+      ev({ ...chunk([{ text: 'a' }]), usageMetadata: usage(1) }),
+      ev({ ...chunk([{ text: 'b' }], { finishReason: 'STOP' }), usageMetadata: usage(2) }),
+    );
+    expect(out.filter((d) => d.usage).at(-1)?.usage).toEqual({ inputTokens: 5, outputTokens: 2, totalTokens: 7 });
+  });
+
+  it('refuses a first event of another protocol with a wrong_protocol parse error quoting it', () => {
+    expect(() => createGeminiAdapter().parse(ev({ choices: [{ index: 0, delta: { content: 'hi' } }] }))).toThrow(
+      expect.objectContaining({ kind: 'parse', code: 'wrong_protocol', message: expect.stringContaining('"choices"') }),
+    );
   });
 
   it.each([
@@ -56,14 +96,18 @@ describe('gemini adapter', () => {
     ['SPII', 'content_filter'],
     ['MALFORMED_FUNCTION_CALL', 'MALFORMED_FUNCTION_CALL'],
   ])('maps finishReason %s to %s', (reason, mapped) => {
-    expect(parseAll(createGeminiAdapter(), ev(chunk([], { finishReason: reason }))).at(-1)).toMatchObject({ finishReason: mapped, done: true });
+    const a = createGeminiAdapter();
+    expect(parseAll(a, ev(chunk([], { finishReason: reason }))).at(-1)).toMatchObject({ finishReason: mapped });
+    expect(a.end?.()).toEqual({ done: true });
   });
 
   it('ends a blocked prompt (promptFeedback, no candidates) as content_filter', () => {
     const blocked = { promptFeedback: { blockReason: 'PROHIBITED_CONTENT' }, usageMetadata: { promptTokenCount: 7, totalTokenCount: 7 } };
-    expect(parseAll(createGeminiAdapter(), ev(blocked))).toEqual([
-      { finishReason: 'content_filter', done: true, usage: { inputTokens: 7, outputTokens: 0, totalTokens: 7 } },
+    const a = createGeminiAdapter();
+    expect(parseAll(a, ev(blocked))).toEqual([
+      { finishReason: 'content_filter', usage: { inputTokens: 7, outputTokens: 0, totalTokens: 7 } },
     ]);
+    expect(a.end?.()).toEqual({ done: true });
   });
 
   it('normalizes usage from a real chunk with cached, tool-use prompt and thought tokens', () => {
