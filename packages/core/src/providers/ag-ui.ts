@@ -211,12 +211,15 @@ function summedUsage(raw: unknown): Partial<Usage> | undefined {
   for (const entry of raw) {
     if (!isObject(entry)) continue;
     for (const field of USAGE_FIELDS) {
-      const value = num(entry[field]);
+      let value = num(entry[field]);
+      // An entry without its own total counts input + output, so that the sum covers every entry.
+      if (field === 'totalTokens' && value === undefined) {
+        const input = num(entry.inputTokens);
+        const output = num(entry.outputTokens);
+        if (input !== undefined || output !== undefined) value = (input ?? 0) + (output ?? 0);
+      }
       if (value !== undefined) usage[field] = (usage[field] ?? 0) + value;
     }
-  }
-  if (usage.totalTokens === undefined && usage.inputTokens !== undefined && usage.outputTokens !== undefined) {
-    usage.totalTokens = usage.inputTokens + usage.outputTokens;
   }
   return Object.keys(usage).length > 0 ? usage : undefined;
 }
