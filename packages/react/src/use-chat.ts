@@ -10,6 +10,10 @@ export interface ChatActions {
   regenerate(): Promise<ChatSnapshot>;
   setMessages(messages: ChatMessage[]): void;
   addToolResult(toolCallId: string, result: unknown): void;
+  /** Joins the answer still running for this chat (see `ChatOptions.resume`); a chat with `resume` joins on mount. */
+  join(): Promise<ChatSnapshot>;
+  /** The chat's id (`options.id`, or the random one it was given): keep it to join this chat after a reload. */
+  readonly id: string;
 }
 
 export type UseChatResult<T extends object = ChatSnapshot> = T & ChatActions;
@@ -17,7 +21,8 @@ export type UseChatResult<T extends object = ChatSnapshot> = T & ChatActions;
 function createChatBinding(latest: Latest<ChatOptions>): Binding<ChatSnapshot, ChatActions> {
   // Every read of an option answers from the latest render: createChat reads its options at each step and tool call.
   const controller = createChat(latestOptionsView(latest, {}));
-  const gate = new MountGate(() => controller.stop());
+  // Unmounting leaves: the answer goes on on the server and can be joined (only stop() asks the server to stop).
+  const gate = new MountGate(() => controller.leave());
   const current = () => controller.getSnapshot();
   const actions: ChatActions = {
     // Only an identical repeat within one tick is dropped: that is StrictMode re-running an effect.
@@ -30,6 +35,8 @@ function createChatBinding(latest: Latest<ChatOptions>): Binding<ChatSnapshot, C
     },
     setMessages: (messages) => controller.setMessages(messages),
     addToolResult: (toolCallId, result) => controller.addToolResult(toolCallId, result),
+    join: () => gate.defer('join', () => controller.join(), current),
+    id: controller.id,
   };
   return {
     store: { subscribe: (listener) => controller.subscribe(listener), getSnapshot: current },
@@ -42,7 +49,9 @@ function createChatBinding(latest: Latest<ChatOptions>): Binding<ChatSnapshot, C
 /**
  * A chat with an LLM: messages, tool loop and status from `createChat`, with `send`, `stop`, `regenerate`,
  * `setMessages` and `addToolResult`. `select`/`isEqual` work as in `useStream`.
- * One controller per component instance; options are read from the latest render; unmounting stops the chat.
+ * One controller per component instance; options are read from the latest render; unmounting leaves the chat (the
+ * local read ends; with `resume`, the server goes on). A chat with `resume` joins its running answer after mount:
+ * its first subscription (never during SSR; once under StrictMode).
  */
 export function useChat(options: ChatOptions): UseChatResult;
 export function useChat<T extends object>(

@@ -10,6 +10,8 @@ export interface StreamActions {
   stop(): void;
   /** Back to the idle snapshot. */
   reset(): void;
+  /** Follows a stream running elsewhere: GET `url` from its start, then live; `204` stays idle. */
+  join(url: string | URL, init?: { headers?: HeadersInit }): Promise<StreamSnapshot>;
 }
 
 export type UseStreamResult<T extends object = StreamSnapshot> = T & StreamActions;
@@ -37,6 +39,7 @@ function createStreamBinding(latest: Latest<StreamOptions>): Binding<StreamSnaps
       gate.cancel(() => controller.getSnapshot());
       controller.reset();
     },
+    join: (url, init) => gate.defer(`join:${String(url)}`, () => controller.join(url, init), () => controller.getSnapshot()),
   };
   return {
     store: { subscribe: (listener) => controller.subscribe(listener), getSnapshot: () => controller.getSnapshot() },
