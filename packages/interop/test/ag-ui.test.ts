@@ -1,7 +1,7 @@
 import { EventType } from '@ag-ui/core';
-import { EventSchemas } from '@ag-ui/core/schemas';
+import { EventSchemas, RunAgentInputSchema } from '@ag-ui/core/schemas';
 import { EventEncoder } from '@ag-ui/encoder';
-import { type Delta, type StreamOptions, type StreamSnapshot, createStream } from '@tokenstream/core';
+import { type ChatMessage, type Delta, type StreamOptions, type StreamSnapshot, createStream, prepareAGUIBody } from '@tokenstream/core';
 import agUi from '@tokenstream/core/providers/ag-ui';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type WebResponseServer, serveWebResponse } from './serve-web-response';
@@ -197,5 +197,49 @@ describe('AG-UI adapter against other streams', () => {
     const snapshot = await createStream({ url: server.url, retry: false }).start();
     expect(snapshot.status).toBe('error');
     expect(snapshot.text).toBe('Paris is ');
+  });
+});
+
+describe('prepareAGUIBody', () => {
+  it('builds a RunAgentInput the @ag-ui/core schema accepts, tool calls and results included', () => {
+    const messages: ChatMessage[] = [
+      { id: 's', role: 'system', text: 'Be brief.' },
+      { id: 'u1', role: 'user', text: 'Weather and time in Paris?' },
+      {
+        id: 'a1',
+        role: 'assistant',
+        text: 'Checking.',
+        toolCalls: [
+          { id: 'tc-1', name: 'get_weather', arguments: '{"city":"Paris"}', input: { city: 'Paris' }, complete: true },
+          // A backend tool whose result came in the stream.
+          { id: 'tc-2', name: 'search', arguments: '{"q":"time"}', input: { q: 'time' }, complete: true, output: '{"hits":1}' },
+        ],
+      },
+      { id: 't1', role: 'tool', text: '{"celsius":18}', toolCallId: 'tc-1', result: { celsius: 18 } },
+      { id: 'a2', role: 'assistant', text: '18 °C.' },
+    ];
+    const body = prepareAGUIBody(messages, {
+      id: 'thread-7',
+      tools: [{ name: 'get_weather', description: 'Weather by city', parameters: { type: 'object', properties: { city: { type: 'string' } } } }],
+      state: { city: 'Paris' },
+    });
+    const input = RunAgentInputSchema.parse(body);
+    expect(input.threadId).toBe('thread-7');
+    expect(input.runId).toEqual(expect.any(String));
+    expect(input.state).toEqual({ city: 'Paris' });
+    expect(input.tools.map((tool) => tool.name)).toEqual(['get_weather']);
+    expect(input.messages.map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'tool', 'tool', 'assistant']);
+    expect(input.messages[2]).toMatchObject({
+      toolCalls: [
+        { id: 'tc-1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } },
+        { id: 'tc-2', type: 'function', function: { name: 'search', arguments: '{"q":"time"}' } },
+      ],
+    });
+    expect(input.messages[3]).toMatchObject({ role: 'tool', toolCallId: 'tc-2', content: '{"hits":1}' });
+    expect(input.messages[4]).toMatchObject({ role: 'tool', toolCallId: 'tc-1', content: '{"celsius":18}' });
+    // A second request of the same chat: same thread, new run.
+    const next = prepareAGUIBody(messages, { id: 'thread-7', tools: [] });
+    expect(next.threadId).toBe('thread-7');
+    expect(next.runId).not.toBe(body.runId);
   });
 });

@@ -1,6 +1,14 @@
-import { type StreamSnapshot, type StreamOptions, type Delta, createStream } from '@tokenstream/core';
+import { type Delta, type StreamOptions, type StreamSnapshot, createChat, createStream, prepareAISDKBody } from '@tokenstream/core';
 import aiSdk from '@tokenstream/core/providers/ai-sdk';
-import { createUIMessageStream, createUIMessageStreamResponse, stepCountIs, streamText, tool } from 'ai';
+import {
+  convertToModelMessages,
+  createUIMessageStream,
+  createUIMessageStreamResponse,
+  stepCountIs,
+  streamText,
+  tool,
+  validateUIMessages,
+} from 'ai';
 import { MockLanguageModelV3, convertArrayToReadableStream } from 'ai/test';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -272,5 +280,55 @@ describe.each(readers.filter(([kind]) => kind !== 'auto'))('AI SDK 4 data stream
     expect(snapshot.id).toBe('msg-0');
     expect(snapshot.usage).toEqual({ inputTokens: 3, outputTokens: 10, totalTokens: 13 });
     expect(snapshot.finishReason).toBe('stop');
+  });
+});
+
+describe('useChat-style requests to an AI SDK route (prepareAISDKBody)', () => {
+  it('the route reads the body with validateUIMessages + convertToModelMessages; a client tool result goes back', async () => {
+    const prompts: unknown[] = [];
+    const model = new MockLanguageModelV3({
+      doStream: async ({ prompt }) => {
+        prompts.push(prompt);
+        return { stream: convertArrayToReadableStream(prompts.length === 1 ? toolCallStep : textStep(['18°C, sunny.'])) };
+      },
+    });
+    server = await serveWebResponse(async ({ body }) => {
+      // What an AI SDK route does with a useChat request.
+      const { messages } = JSON.parse(body) as { messages: unknown[] };
+      const uiMessages = await validateUIMessages({ messages });
+      return streamText({
+        model,
+        messages: await convertToModelMessages(uiMessages),
+        tools: { weather: tool({ inputSchema: z.object({ city: z.string() }) }) },
+      }).toUIMessageStreamResponse();
+    });
+    const chat = createChat({
+      id: 'chat-1',
+      url: server.url,
+      provider: 'ai-sdk',
+      prepareBody: prepareAISDKBody,
+      throttle: 0,
+      retry: false,
+      tools: { weather: { description: 'Weather by city', execute: (input) => ({ input, celsius: 18 }) } },
+    });
+    const final = await chat.send('Weather in Paris?');
+    expect(final.status).toBe('done');
+    expect(server.requests).toHaveLength(2);
+    const second = JSON.parse(server.requests[1]!.body) as { id: string; trigger: string; messages: Array<{ role: string; parts: unknown[] }> };
+    expect(second.id).toBe('chat-1');
+    expect(second.trigger).toBe('submit-message');
+    expect(second.messages.map((m) => m.role)).toEqual(['user', 'assistant']);
+    expect(second.messages[1]!.parts).toContainEqual({
+      type: 'tool-weather',
+      toolCallId: 'call-1',
+      state: 'output-available',
+      input: { city: 'Paris' },
+      output: { input: { city: 'Paris' }, celsius: 18 },
+    });
+    // The model's second prompt holds the call and its result, as the AI SDK converted them.
+    expect(JSON.stringify(prompts[1])).toContain('"toolCallId":"call-1"');
+    expect(JSON.stringify(prompts[1])).toContain('"celsius":18');
+    const messages = final.messages;
+    expect(messages[messages.length - 1]).toMatchObject({ role: 'assistant', text: '18°C, sunny.' });
   });
 });
