@@ -114,7 +114,11 @@ function answerTokens(prompt: string, count: number, random: () => number, openi
   return tokens.length > 0 ? tokens : ['…'];
 }
 
-function sampleValue(schema: JsonSchema | undefined, key: string, prompt: string, random: () => number): unknown {
+/** Nesting deeper than this is answered with a string: a hostile schema cannot exhaust the stack. */
+const MAX_SCHEMA_DEPTH = 16;
+
+function sampleValue(schema: JsonSchema | undefined, key: string, prompt: string, random: () => number, depth: number): unknown {
+  if (depth > MAX_SCHEMA_DEPTH) return 'café';
   if (schema?.enum && schema.enum.length > 0) return schema.enum[0];
   const type = Array.isArray(schema?.type) ? schema?.type[0] : schema?.type;
   switch (type) {
@@ -124,9 +128,9 @@ function sampleValue(schema: JsonSchema | undefined, key: string, prompt: string
     case 'boolean':
       return true;
     case 'array':
-      return [sampleValue(schema?.items, key, prompt, random)];
+      return [sampleValue(schema?.items, key, prompt, random, depth + 1)];
     case 'object':
-      return sampleObject(schema, prompt, random);
+      return sampleObject(schema, prompt, random, depth + 1);
     default: {
       if (/city|location|place/i.test(key)) return 'Zürich';
       const w = words(prompt).slice(-3).join(' ');
@@ -135,11 +139,11 @@ function sampleValue(schema: JsonSchema | undefined, key: string, prompt: string
   }
 }
 
-function sampleObject(schema: JsonSchema | undefined, prompt: string, random: () => number): Record<string, unknown> {
+function sampleObject(schema: JsonSchema | undefined, prompt: string, random: () => number, depth = 0): Record<string, unknown> {
   const props = schema?.properties;
   if (!props || Object.keys(props).length === 0) return { query: words(prompt).slice(0, 8).join(' ') || 'café' };
   const out: Record<string, unknown> = {};
-  for (const [key, sub] of Object.entries(props)) out[key] = sampleValue(sub, key, prompt, random);
+  for (const [key, sub] of Object.entries(props)) out[key] = sampleValue(sub, key, prompt, random, depth + 1);
   return out;
 }
 

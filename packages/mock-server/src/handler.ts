@@ -1,32 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { HttpEventSink } from './http-sink';
-import { HTML_ERROR_PAGE, ROUTES, errorPlan, matchRoute, planRejoin, planStream, type ErrorPlan, type Plan } from './plan';
-import { pumpEvents, type ConnectionStat } from './pump';
-import { ScenarioError, resolveScenario, type MockScenarioInput } from './scenario';
-import { DEFAULT_LIMITS, StreamStore, type StoreLimits } from './stream-store';
+import { createMockCore, DEFAULT_MAX_BODY_BYTES, type MockCore, type MockServerOptions, type MockStats } from './core';
+import { matchRoute } from './plan';
 import { createWebSocketEndpoint, type WebSocketEndpoint } from './ws';
-import { FORMATS } from './formats';
 
-export interface MockServerOptions extends MockScenarioInput {
-  /** Serve the routes under this prefix (e.g. '/mock'). Default ''. */
-  basePath?: string;
-  /** WebSocket endpoint path (under basePath). Default '/ws'. */
-  wsPath?: string;
-  /** Resume-log bounds. */
-  limits?: Partial<StoreLimits>;
-  /** Larger request bodies get 413. Default 1 MiB. */
-  maxBodyBytes?: number;
-}
+// The Node adapter: IncomingMessage -> Request, the core's Response -> ServerResponse, with 'drain' backpressure
+// (each chunk is handed to the socket before the next one is read from the body, so a reader that stops
+// reading stops the stream) and a drop that cuts exactly after the bytes the body gave.
 
-export interface MockStats {
-  /** Streams kept for resume. */
-  streams: number;
-  /** Bytes held by all resume logs. */
-  logBytes: number;
-  /** Open streaming connections; `bufferedBytes` is what a slow reader makes the server hold for it. */
-  connections: ConnectionStat[];
-}
+export type { MockServerOptions, MockStats } from './core';
 
 export type NextFunction = (err?: unknown) => void;
 
@@ -39,208 +21,155 @@ export interface MockHandler {
   close(): void;
 }
 
-const STREAM_HEADERS = { 'cache-control': 'no-cache', 'x-accel-buffering': 'no' } as const;
-const CORS_HEADERS = {
-  'access-control-allow-origin': '*',
-  'access-control-expose-headers': 'x-mock-stream-id, retry-after',
-} as const;
+const BODYLESS = new Set(['GET', 'HEAD', 'OPTIONS', 'DELETE']);
 
-/** Shared by the HTTP handler and the WebSocket endpoint. */
-export interface MockCore {
-  options: MockServerOptions;
-  store: StreamStore;
-  connections: Set<ConnectionStat>;
-  signal: AbortSignal;
-}
-
-function readBody(req: IncomingMessage, limit: number): Promise<string | null> {
+/** Reads at most `limit + 1` bytes (enough for the core to answer 413), then lets the rest drain. */
+function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array<ArrayBuffer>> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
+      chunks.push(chunk);
       size += chunk.length;
       if (size > limit) {
-        resolve(null);
-        req.removeAllListeners('data');
+        req.off('data', onData);
         req.resume();
-        return;
+        resolve(new Uint8Array(Buffer.concat(chunks).subarray(0, limit + 1)));
       }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    };
+    req.on('data', onData);
+    req.on('end', () => resolve(new Uint8Array(Buffer.concat(chunks))));
     req.on('error', reject);
   });
 }
 
-function header(req: IncomingMessage, name: string): string | undefined {
-  const v = req.headers[name];
-  return Array.isArray(v) ? v[0] : v;
-}
-
-function sendPlanError(res: ServerResponse, plan: ErrorPlan): void {
-  const headers: Record<string, string> = { ...CORS_HEADERS, 'content-type': plan.contentType };
-  if (plan.retryAfter !== undefined) headers['retry-after'] = String(plan.retryAfter);
-  res.writeHead(plan.status, headers).end(plan.body);
-}
-
-async function serveStream(core: MockCore, res: ServerResponse, plan: Extract<Plan, { kind: 'stream' }>, route: string) {
-  const { stream, scenario, fault } = plan;
-  const format = stream.format;
-  const sink = new HttpEventSink(res, {
-    framing: format.framing,
-    heartbeatMs: scenario.heartbeatMs,
-    ...(fault?.dropAfterBytes !== undefined ? { dropAfterBytes: fault.dropAfterBytes } : {}),
-    ...(fault?.slowDrip !== undefined ? { slowDrip: fault.slowDrip } : {}),
-  });
-  res.writeHead(200, { ...CORS_HEADERS, ...STREAM_HEADERS, 'content-type': format.contentType, 'x-mock-stream-id': stream.id });
-  res.flushHeaders();
-  const stat: ConnectionStat = { streamId: stream.id, route, transport: 'http', bufferedBytes: 0, bytesWritten: 0, eventsWritten: 0 };
-  Object.defineProperties(stat, {
-    bufferedBytes: { get: () => sink.bufferedBytes, enumerable: true },
-    bytesWritten: { get: () => sink.bytesWritten, enumerable: true },
-  });
-  core.connections.add(stat);
-  const sse = format.framing === 'sse' || format.framing === 'sse-crlf';
-  const stopOnServerClose = () => sink.drop();
-  core.signal.addEventListener('abort', stopOnServerClose);
-  try {
-    if (sse && scenario.retryMs !== null && !(await sink.sendRetry(scenario.retryMs))) return;
-    await pumpEvents({
-      stream,
-      startSeq: plan.startSeq,
-      fault,
-      ids: scenario.ids && sse,
-      sink,
-      signal: sink.signal,
-      onEvent: () => stat.eventsWritten++,
-    });
-  } finally {
-    core.signal.removeEventListener('abort', stopOnServerClose);
-    core.connections.delete(stat);
-  }
-}
-
-async function handleRequest(core: MockCore, req: IncomingMessage, res: ServerResponse, next?: NextFunction): Promise<void> {
-  const url = new URL(req.url ?? '/', 'http://mock.local');
-  const base = core.options.basePath ?? '';
-  if (base && !url.pathname.startsWith(base)) return void next?.();
-  const pathname = url.pathname.slice(base.length) || '/';
-
-  if (req.method === 'OPTIONS' && (matchRoute(pathname) || pathname.startsWith('/streams/'))) {
-    res.writeHead(204, {
-      ...CORS_HEADERS,
-      'access-control-allow-methods': 'GET, POST, OPTIONS',
-      'access-control-allow-headers': 'content-type, authorization, x-api-key, last-event-id, x-mock, x-mock-fault',
-      'access-control-max-age': '600',
-    });
-    return void res.end();
-  }
-
-  const scenarioSources = {
-    defaults: core.options,
-    query: url.searchParams,
-    header: header(req, 'x-mock'),
-    faultHeader: header(req, 'x-mock-fault'),
-  };
-  const lastEventId = header(req, 'last-event-id') ?? '';
-
-  const rejoin = /^\/streams\/([^/]+)$/.exec(pathname);
-  if (rejoin && req.method === 'GET') {
-    let plan: Plan;
+function requestHeaders(req: IncomingMessage): Headers {
+  const headers = new Headers();
+  for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
     try {
-      const scenario = resolveScenario(scenarioSources);
-      plan = planRejoin(core.store, decodeURIComponent(rejoin[1]), scenario, lastEventId || (url.searchParams.get('lastEventId') ?? ''));
-    } catch (e) {
-      if (!(e instanceof ScenarioError)) throw e;
-      plan = errorPlan(FORMATS.openai, 400, e.message);
-    }
-    return respond(core, res, plan, pathname);
-  }
-
-  const route = matchRoute(pathname);
-  if (!route) {
-    if (next) return next();
-    if (pathname === '/' && req.method === 'GET') {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      return void res.end(JSON.stringify({ name: '@tokenstream/mock-server', routes: ROUTES }, null, 2));
-    }
-    res.writeHead(404, { 'content-type': 'application/json' });
-    return void res.end(JSON.stringify({ error: { message: `mock-server: no route ${req.method} ${pathname}`, type: 'not_found' } }));
-  }
-  if (req.method !== 'POST') {
-    res.writeHead(405, { ...CORS_HEADERS, allow: 'POST', 'content-type': 'application/json' });
-    return void res.end(JSON.stringify({ error: { message: `mock-server: ${pathname} takes POST`, type: 'invalid_request_error' } }));
-  }
-  if (route.format.name === 'gemini' && url.searchParams.get('alt') !== 'sse') {
-    return sendPlanError(res, errorPlan(route.format, 400, 'mock-server serves streamGenerateContent as SSE only: add ?alt=sse'));
-  }
-
-  const rawBody = await readBody(req, core.options.maxBodyBytes ?? 1024 * 1024);
-  if (rawBody === null) return sendPlanError(res, errorPlan(route.format, 413, 'Request body too large.'));
-  let body: unknown = rawBody;
-  const isJson = (header(req, 'content-type') ?? '').includes('json') || /^\s*[{[]/.test(rawBody);
-  if (isJson && rawBody.trim() !== '') {
-    try {
-      body = JSON.parse(rawBody);
+      headers.append(req.rawHeaders[i], req.rawHeaders[i + 1]);
     } catch {
-      return sendPlanError(res, errorPlan(route.format, 400, 'We could not parse the JSON body of your request.'));
+      // a header value fetch would refuse; the mock reads none it could not parse
     }
   }
-  let plan: Plan;
-  try {
-    const scenario = resolveScenario({ ...scenarioSources, body });
-    plan = planStream(core.store, { route, body, rawBody, scenario, lastEventId });
-  } catch (e) {
-    if (!(e instanceof ScenarioError)) throw e;
-    plan = errorPlan(route.format, 400, e.message);
-  }
-  return respond(core, res, plan, pathname);
+  return headers;
 }
 
-function respond(core: MockCore, res: ServerResponse, plan: Plan, route: string): Promise<void> | void {
-  if (plan.kind === 'error') return sendPlanError(res, plan);
-  if (plan.kind === 'html200') {
-    res.writeHead(200, { ...CORS_HEADERS, 'content-type': 'text/html; charset=utf-8' });
-    return void res.end(HTML_ERROR_PAGE);
+function sendJson(res: ServerResponse, status: number, message: string, type: string): void {
+  if (res.headersSent) return void res.destroy();
+  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: `mock-server: ${message}`, type } }));
+}
+
+/** Resolves on 'drain' (or when the response closed). */
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}
+
+async function sendResponse(response: Response, res: ServerResponse, onClose: () => void): Promise<void> {
+  const headers: Record<string, string> = {};
+  response.headers.forEach((value, name) => (headers[name] = value));
+  res.writeHead(response.status, headers);
+  if (!response.body) return void res.end();
+  res.flushHeaders();
+  res.socket?.setNoDelay(true);
+  const reader = response.body.getReader();
+  res.on('close', () => {
+    if (res.writableFinished) return;
+    onClose();
+    reader.cancel().catch(() => undefined);
+  });
+  /** Settles when the latest chunk reached the socket. */
+  let flushed: Promise<void> = Promise.resolve();
+  for (;;) {
+    let chunk: ReadableStreamReadResult<Uint8Array>;
+    try {
+      chunk = await reader.read();
+    } catch {
+      await flushed;
+      return void res.destroy(); // a dropped body: cut the connection right after the bytes it gave
+    }
+    if (chunk.done) return void res.end();
+    if (res.destroyed) return void reader.cancel().catch(() => undefined);
+    flushed = new Promise((resolve) => res.write(chunk.value, () => resolve()));
+    if (res.writableNeedDrain) await drained(res);
   }
-  return serveStream(core, res, plan, route);
+}
+
+async function serveNode(core: MockCore, req: IncomingMessage, res: ServerResponse, next?: NextFunction): Promise<void> {
+  let url: URL;
+  try {
+    url = new URL(req.url ?? '/', 'http://mock.local');
+  } catch {
+    return sendJson(res, 400, 'the request target is not a valid URL', 'invalid_request_error');
+  }
+  if (next && !core.claims(url.pathname)) return next();
+  const method = (req.method ?? 'GET').toUpperCase();
+  const body = BODYLESS.has(method) ? undefined : await readBody(req, core.options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
+  const aborted = new AbortController();
+  let request: Request;
+  try {
+    request = new Request(url, { method, headers: requestHeaders(req), signal: aborted.signal, ...(body ? { body } : {}) });
+  } catch {
+    return sendJson(res, 405, `the method ${JSON.stringify(method.slice(0, 20))} is not served`, 'invalid_request_error');
+  }
+  const response = await core.handleRequest(request, { transport: 'http', bufferedBytes: () => res.writableLength });
+  await sendResponse(response, res, () => aborted.abort(new Error('client gone')));
+}
+
+/** Answers an upgrade the mock cannot serve, without letting an error escape the 'upgrade' listener. */
+function refuseUpgrade(socket: Duplex, status: 400 | 404): void {
+  const text = status === 400 ? 'Bad Request' : 'Not Found';
+  try {
+    socket.end(`HTTP/1.1 ${status} ${text}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+  } catch {
+    socket.destroy();
+  }
 }
 
 /** The mock's routes as a Node/Connect handler: `(req, res, next?)`; unknown paths go to `next` when given. */
 export function createMockHandler(options: MockServerOptions = {}): MockHandler {
-  const controller = new AbortController();
-  const core: MockCore = {
-    options,
-    store: new StreamStore({ ...DEFAULT_LIMITS, ...options.limits }, controller.signal),
-    connections: new Set(),
-    signal: controller.signal,
-  };
+  const core = createMockCore(options);
   let ws: WebSocketEndpoint | null = null;
   const handler = (req: IncomingMessage, res: ServerResponse, next?: NextFunction) => {
-    handleRequest(core, req, res, next).catch((error: unknown) => {
-      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ error: { message: `mock-server internal error: ${String(error)}`, type: 'server_error' } }));
+    serveNode(core, req, res, next).catch((error: unknown) => {
+      sendJson(res, 500, `internal error: ${error instanceof Error ? error.name : 'unknown'}`, 'server_error');
     });
   };
   return Object.assign(handler, {
     handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
-      const path = new URL(req.url ?? '/', 'http://mock.local').pathname;
-      const base = options.basePath ?? '';
-      if (!path.startsWith(base)) return false;
-      const local = path.slice(base.length);
-      // The ws endpoint, or a streaming route's own path (then the start message may omit `route`).
-      if (local !== (options.wsPath ?? '/ws') && !matchRoute(local) && !/^\/streams\/[^/]+$/.test(local)) return false;
-      ws ??= createWebSocketEndpoint(core);
-      ws.handleUpgrade(req, socket, head);
-      return true;
+      try {
+        const path = new URL(req.url ?? '/', 'http://mock.local').pathname;
+        const base = options.basePath ?? '';
+        if (!path.startsWith(base)) return false;
+        const local = path.slice(base.length);
+        try {
+          decodeURIComponent(local);
+        } catch {
+          refuseUpgrade(socket, 400);
+          return true;
+        }
+        // The ws endpoint, or a streaming route's own path (then the start message may omit `route`).
+        if (local !== (options.wsPath ?? '/ws') && !matchRoute(local) && !/^\/streams\/[^/]+$/.test(local)) return false;
+        ws ??= createWebSocketEndpoint(core);
+        ws.handleUpgrade(req, socket, head);
+        return true;
+      } catch {
+        refuseUpgrade(socket, 400);
+        return true;
+      }
     },
-    stats(): MockStats {
-      return { streams: core.store.size, logBytes: core.store.logBytes, connections: [...core.connections].map((c) => ({ ...c })) };
-    },
+    stats: (): MockStats => core.stats(),
     close(): void {
-      controller.abort(new Error('mock server closed'));
+      core.close();
       ws?.close();
-      core.store.clear();
     },
   });
 }

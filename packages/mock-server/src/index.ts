@@ -1,9 +1,11 @@
 export { createMockStreamServer, type MockStreamServer, type RunningMockServer } from './server';
-export { createMockHandler, type MockHandler, type MockServerOptions, type MockStats, type NextFunction } from './handler';
-export { mockStreamPlugin } from './vite-plugin';
+export { createMockHandler, type MockHandler, type NextFunction } from './handler';
+export { createMockCore, type MockCore, type MockServerOptions, type MockStats, type ConnectionHooks } from './core';
+export { createMockFetch, type MockFetch } from './fetch';
+export { mockStreamPlugin, DEFAULT_PLUGIN_BASE_PATH, type MockStreamPlugin, type MockPluginServer } from './vite-plugin';
 export { mockAnswer, chooseTools, type MockAnswer, type MockAnswerOptions, type MockToolCall, type MockUsage } from './answer';
-export { resolveScenario, DEFAULT_SCENARIO, ScenarioError, type ScenarioSources, type MockScenario, type MockScenarioInput, type MockFault, type ResumeMode } from './scenario';
-export { encodeEvent } from './http-sink';
+export { resolveScenario, DEFAULT_SCENARIO, SCENARIO_LIMITS, ScenarioError, type ScenarioSources, type MockScenario, type MockScenarioInput, type MockFault, type ResumeMode } from './scenario';
+export { encodeEvent, MockConnectionDropped } from './web-sink';
 export { ROUTES, matchRoute, type RouteMatch } from './plan';
 export { parseEventId, DEFAULT_LIMITS, type StoreLimits } from './stream-store';
 export type { ConnectionStat, OutgoingEvent } from './pump';

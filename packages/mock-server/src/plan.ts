@@ -24,7 +24,12 @@ export const ROUTES: ReadonlyArray<{ method: string; path: string; format: strin
   { method: 'POST', path: '/api/chat', format: 'Ollama chat NDJSON' },
   { method: 'POST', path: '/api/generate', format: 'Ollama generate NDJSON' },
   { method: 'POST', path: '/text', format: 'text/plain chunks' },
+  { method: 'POST', path: '/ai-sdk/chat', format: 'Vercel AI SDK UI message stream v1 (SSE)' },
+  { method: 'POST', path: '/ag-ui/run', format: 'AG-UI events (SSE)' },
+  { method: 'POST', path: '/json/chat', format: 'hand-written backend: data: {"content"} lines, [DONE] (SSE)' },
   { method: 'GET', path: '/streams/:id', format: 'rejoin a stream (Last-Event-ID supported)' },
+  { method: 'GET', path: '{route}/:chatId/stream', format: 'join the chat\'s stream from its start, then live (204: none)' },
+  { method: 'DELETE', path: '{route}/:chatId/stream', format: 'stop generating the chat\'s stream (204)' },
   { method: 'GET', path: '/ws', format: 'WebSocket JSON event protocol' },
 ];
 
@@ -42,10 +47,34 @@ export function matchRoute(pathname: string): RouteMatch | null {
       return { path: pathname, format: FORMATS['ollama-generate'] };
     case '/text':
       return { path: pathname, format: FORMATS.text };
+    case '/ai-sdk/chat':
+      return { path: pathname, format: FORMATS['ai-sdk'] };
+    case '/ag-ui/run':
+      return { path: pathname, format: FORMATS['ag-ui'] };
+    case '/json/chat':
+      return { path: pathname, format: FORMATS.json };
   }
   const gemini = GEMINI_PATH.exec(pathname);
   if (gemini) return { path: pathname, format: FORMATS.gemini, model: decodeURIComponent(gemini[1]) };
   return null;
+}
+
+const CHAT_STREAM_PATH = /^(.+)\/([^/]+)\/stream$/;
+
+/** `{route}/{chatId}/stream`: the route and the (still %-encoded) chat id, or null. */
+export function matchChatStreamPath(pathname: string): { route: RouteMatch; chatId: string } | null {
+  const m = CHAT_STREAM_PATH.exec(pathname);
+  const route = m ? matchRoute(m[1]) : null;
+  return m && route ? { route, chatId: m[2] } : null;
+}
+
+/** Longest chat id a POST may name its stream by. */
+export const MAX_CHAT_ID_LENGTH = 256;
+
+/** The app's chat id: a top-level string `id` in a JSON body. */
+export function chatIdOf(body: unknown): string | undefined {
+  const id = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>).id : undefined;
+  return typeof id === 'string' && id !== '' && id.length <= MAX_CHAT_ID_LENGTH ? id : undefined;
 }
 
 export type Plan =
@@ -120,8 +149,10 @@ export function planStream(store: StreamStore, r: StreamRequest): Plan {
   }
 
   const answer = mockAnswer(r.body, answerOptionsOf(scenario), route.model);
+  const chatId = chatIdOf(r.body);
   const stream = store.create({
     key,
+    ...(chatId !== undefined ? { chatId } : {}),
     format: route.format,
     model: answer.model ?? route.format.defaultModel,
     body: r.body,

@@ -1,4 +1,3 @@
-import { setImmediate as nextTick } from 'node:timers/promises';
 import type { MockFault } from './scenario';
 import { sleep, type MockStream } from './stream-store';
 
@@ -25,7 +24,7 @@ export interface EventSink {
 export interface ConnectionStat {
   streamId: string;
   route: string;
-  transport: 'http' | 'websocket';
+  transport: 'http' | 'websocket' | 'fetch';
   /** Bytes accepted by the transport but not yet flushed to the socket (res.writableLength / ws.bufferedAmount). */
   bufferedBytes: number;
   bytesWritten: number;
@@ -44,9 +43,6 @@ export interface PumpOptions {
   /** Counts events as they go out (for stats). */
   onEvent?: () => void;
 }
-
-/** Yield to the event loop every few events so an unthrottled stream still notices a closed connection. */
-const EVENTS_PER_TICK = 8;
 
 export async function pumpEvents(o: PumpOptions): Promise<void> {
   const { stream, fault: f, sink } = o;
@@ -84,7 +80,6 @@ export async function pumpEvents(o: PumpOptions): Promise<void> {
       sent++;
       seq++;
       o.onEvent?.();
-      if (sent % EVENTS_PER_TICK === 0) await nextTick();
     }
   } catch {
     // The connection closed during a stall, or the server is shutting down.

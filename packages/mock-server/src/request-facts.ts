@@ -1,6 +1,7 @@
 // What the mock needs to know about a request body, read the same way whichever provider format it is in:
 // OpenAI Chat / Ollama `messages`, Anthropic `messages` with content blocks, Responses `input`, Gemini `contents`,
-// Ollama generate / text route `prompt`, or a bare string body.
+// Ollama generate / text route `prompt`, AI SDK UI messages with `parts`, AG-UI RunAgentInput `messages` and
+// `tools`, a tutorial backend's `message`, or a bare string body.
 
 export interface ToolDeclaration {
   name: string;
@@ -71,8 +72,12 @@ function turnsOf(body: JsonObject): Turn[] {
     for (const m of body.messages) {
       if (!isObject(m)) continue;
       const role = m.role;
-      const isToolResult = role === 'tool' || role === 'function' || hasToolResultPart(m.content);
-      turns.push({ text: contentText(m.content), isToolResult, isUser: role === 'user' || isToolResult });
+      // AI SDK UI messages carry `parts`; a tool's result is a part of the assistant message in state output-available.
+      const content = m.content !== undefined ? m.content : m.parts;
+      const toolOutputs = Array.isArray(m.parts) ? m.parts.filter((p) => isObject(p) && p.state === 'output-available') : [];
+      const isToolResult = role === 'tool' || role === 'function' || hasToolResultPart(content) || toolOutputs.length > 0;
+      const text = toolOutputs.length > 0 ? toolOutputs.map((p) => JSON.stringify((p as JsonObject).output ?? '')).join(' ') : contentText(content);
+      turns.push({ text, isToolResult, isUser: role === 'user' || isToolResult });
     }
   }
   if (Array.isArray(body.contents)) {
@@ -99,6 +104,7 @@ function turnsOf(body: JsonObject): Turn[] {
     }
   }
   if (typeof body.prompt === 'string') turns.push({ text: body.prompt, isToolResult: false, isUser: true });
+  if (typeof body.message === 'string') turns.push({ text: body.message, isToolResult: false, isUser: true });
   return turns;
 }
 

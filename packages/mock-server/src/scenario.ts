@@ -99,9 +99,48 @@ function coerceQueryValue(value: string): unknown {
   return value;
 }
 
-function nonNegativeNumber(where: string, key: string, v: unknown): number {
+/**
+ * Upper bounds of the numeric options: a request may not make the mock build a huge answer, sleep for days or
+ * flood a socket with heartbeats. Beyond them the request gets a 400 naming the limit.
+ */
+export const SCENARIO_LIMITS = {
+  length: 100_000,
+  seed: 2 ** 32,
+  reasoning: 100_000,
+  cachedInputTokens: 1_000_000_000,
+  tokensPerSecond: 1_000_000,
+  firstTokenDelayMs: 600_000,
+  heartbeatMs: 600_000,
+  retryMs: 86_400_000,
+  faultAttempts: 1_000_000_000,
+  dropAfterBytes: 1_000_000_000_000,
+  dropAfterEvents: 1_000_000_000,
+  stallMs: 600_000,
+  stallAfterEvents: 1_000_000_000,
+  status: 599,
+  retryAfter: 86_400,
+  malformedAfterEvents: 1_000_000_000,
+  inbandErrorAfterEvents: 1_000_000_000,
+  slowDrip: 60_000,
+} as const;
+
+/** Below this a token would take more than 10 s (and 0 means unthrottled). */
+const MIN_TOKENS_PER_SECOND = 0.1;
+/** A heartbeat more often than this would flood the socket. */
+const MIN_HEARTBEAT_MS = 10;
+const MAX_KEY_LENGTH = 512;
+
+function nonNegativeNumber(where: string, key: keyof typeof SCENARIO_LIMITS, v: unknown): number {
   if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
     throw new ScenarioError(`${where}.${key} must be a non-negative number, got ${JSON.stringify(v)}`);
+  }
+  const max = SCENARIO_LIMITS[key];
+  if (v > max) throw new ScenarioError(`${where}.${key} must be at most ${max} (the mock's limit), got ${v}`);
+  if (key === 'tokensPerSecond' && v > 0 && v < MIN_TOKENS_PER_SECOND) {
+    throw new ScenarioError(`${where}.tokensPerSecond must be 0 (unthrottled) or at least ${MIN_TOKENS_PER_SECOND}, got ${v}`);
+  }
+  if (key === 'heartbeatMs' && v > 0 && v < MIN_HEARTBEAT_MS) {
+    throw new ScenarioError(`${where}.heartbeatMs must be 0 (none) or at least ${MIN_HEARTBEAT_MS}, got ${v}`);
   }
   return v;
 }
@@ -123,8 +162,8 @@ function readFault(where: string, raw: Raw, into: MockFault): boolean {
     into.slowDrip = raw.slowDrip as boolean | number;
     any = true;
   }
-  if (into.status !== undefined && (into.status < 100 || into.status > 599 || !Number.isInteger(into.status))) {
-    throw new ScenarioError(`${where}.status must be an HTTP status code, got ${into.status}`);
+  if (into.status !== undefined && (into.status < 400 || into.status > 599 || !Number.isInteger(into.status))) {
+    throw new ScenarioError(`${where}.status must be an HTTP error status (400–599), got ${into.status}`);
   }
   return any;
 }
@@ -159,6 +198,7 @@ function applySource(s: MockScenario, where: string, raw: unknown): void {
   }
   if (r.key !== undefined) {
     if (typeof r.key !== 'string') throw new ScenarioError(`${where}.key must be a string`);
+    if (r.key.length > MAX_KEY_LENGTH) throw new ScenarioError(`${where}.key must be at most ${MAX_KEY_LENGTH} characters`);
     s.key = r.key;
   }
   const fault: MockFault = { ...(s.fault ?? {}) };

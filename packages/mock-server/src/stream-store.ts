@@ -1,10 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import type { FormatContext, ProviderFormat, WireEvent } from './formats';
 
 // Each generated stream lives here, keyed by stream id, so a reconnect can resume it. Generation is pulled:
 // an event is produced only when a connection asks for the next one, so a slow reader slows generation
 // (backpressure reaches the generator) and a stream nobody reads stops generating. The log of produced events
 // is bounded in bytes per stream (oldest dropped first) and streams expire after a TTL once nobody reads them.
+// A stream named by an app's chat id is the exception: it generates to its end whoever reads it (a user who
+// leaves the page comes back to a finished answer), until it is cancelled or replaced by a newer POST.
 
 export interface LoggedEvent {
   seq: number;
@@ -59,6 +60,7 @@ export class MockStream {
   private producing: Promise<void> | null = null;
   private readonly source: Iterator<WireEvent>;
   private lastTokenAt: number | null = null;
+  private readonly stopController = new AbortController();
 
   constructor(
     readonly key: string,
@@ -67,10 +69,33 @@ export class MockStream {
     events: Iterable<WireEvent>,
     private readonly pace: Pace,
     private readonly maxLogBytes: number,
-    private readonly signal: AbortSignal,
   ) {
     this.id = ctx.streamId;
     this.source = events[Symbol.iterator]();
+  }
+
+  /** Aborts when the stream was cancelled (the store cancels every stream when the server closes). */
+  get signal(): AbortSignal {
+    return this.stopController.signal;
+  }
+
+  /** Stops generating: nothing more is produced, readers get the end after what was already produced. */
+  cancel(): void {
+    this.finished = true;
+    this.stopController.abort(new Error('stream cancelled'));
+  }
+
+  /** Generates every event now, whether or not anyone reads (pacing still applies). */
+  async runToEnd(): Promise<void> {
+    try {
+      for (let seq = this.firstSeq; ; seq++) {
+        const next = await this.take(seq);
+        if (next === 'end') return;
+        if (next === 'evicted') seq = this.firstSeq - 1;
+      }
+    } catch {
+      // cancelled, or the server closed
+    }
   }
 
   get bufferedBytes(): number {
@@ -101,6 +126,7 @@ export class MockStream {
   }
 
   private async produceNext(): Promise<void> {
+    if (this.finished) return;
     const next = this.source.next();
     if (next.done) {
       this.finished = true;
@@ -108,6 +134,7 @@ export class MockStream {
     }
     const wire = next.value;
     if (wire.token) await this.waitForTurn();
+    if (this.finished) return; // cancelled while waiting for its turn
     const seq = this.nextSeq++;
     const logged: LoggedEvent = { seq, id: `${this.id}:${seq}`, data: wire.data };
     if (wire.event !== undefined) logged.event = wire.event;
@@ -129,13 +156,19 @@ export class MockStream {
           ? this.lastTokenAt + 1000 / tokensPerSecond
           : 0;
     const wait = due - Date.now();
-    if (wait > 0) await sleep(wait, this.signal);
+    if (wait > 0) {
+      await sleep(wait, this.signal).catch((error: unknown) => {
+        if (!this.finished) throw error; // a cancel ends the stream cleanly; a server close drops it
+      });
+    }
     this.lastTokenAt = Date.now();
   }
 }
 
 export interface NewStream {
   key: string;
+  /** The app's chat id (a top-level `id` in the POST body): names the stream for `{route}/{id}/stream`. */
+  chatId?: string;
   format: ProviderFormat;
   model: string;
   body: unknown;
@@ -146,29 +179,47 @@ export interface NewStream {
 export class StreamStore {
   private readonly streams = new Map<string, MockStream>();
   private readonly attempts = new Map<string, { count: number; at: number }>();
+  /** chat id -> stream id of its latest generation. */
+  private readonly chats = new Map<string, string>();
+  /** Streams generated since the server started (resumes and joins generate nothing). */
+  generations = 0;
 
-  constructor(
-    private readonly limits: StoreLimits,
-    private readonly signal: AbortSignal,
-  ) {}
+  constructor(private readonly limits: StoreLimits) {}
 
   create(spec: NewStream): MockStream {
     this.sweep();
     const ctx: FormatContext = {
-      streamId: randomUUID().replace(/-/g, '').slice(0, 20),
+      streamId: randomStreamId(),
       model: spec.model,
       created: Math.floor(Date.now() / 1000),
       body: spec.body,
     };
-    const stream = new MockStream(spec.key, spec.format, ctx, spec.events(ctx), spec.pace, this.limits.maxLogBytes, this.signal);
+    const stream = new MockStream(spec.key, spec.format, ctx, spec.events(ctx), spec.pace, this.limits.maxLogBytes);
     this.streams.set(stream.id, stream);
+    this.generations++;
+    if (spec.chatId !== undefined) {
+      const previous = this.chatStream(spec.chatId);
+      previous?.cancel(); // a new POST for the chat replaces its earlier answer
+      this.chats.delete(spec.chatId); // re-insert: Map order stays oldest-first for the bound below
+      this.chats.set(spec.chatId, stream.id);
+      if (this.chats.size > this.limits.maxStreams) this.chats.delete(this.chats.keys().next().value!);
+      void stream.runToEnd();
+    }
+    return stream;
+  }
+
+  /** The latest stream of a chat, while it is kept. */
+  chatStream(chatId: string): MockStream | undefined {
+    const id = this.chats.get(chatId);
+    const stream = id === undefined ? undefined : this.get(id);
+    if (id !== undefined && !stream) this.chats.delete(chatId);
     return stream;
   }
 
   get(id: string): MockStream | undefined {
     const stream = this.streams.get(id);
     if (stream && stream.readers === 0 && Date.now() - stream.lastUsedAt > this.limits.ttlMs) {
-      this.streams.delete(id);
+      this.forget(id, stream);
       return undefined;
     }
     return stream;
@@ -196,21 +247,36 @@ export class StreamStore {
   }
 
   clear(): void {
+    for (const stream of this.streams.values()) stream.cancel();
     this.streams.clear();
+    this.chats.clear();
     this.attempts.clear();
   }
 
   private sweep(): void {
     const now = Date.now();
     for (const [id, s] of this.streams) {
-      if (s.readers === 0 && now - s.lastUsedAt > this.limits.ttlMs) this.streams.delete(id);
+      if (s.readers === 0 && now - s.lastUsedAt > this.limits.ttlMs) this.forget(id, s);
     }
     if (this.streams.size < this.limits.maxStreams) return;
     for (const [id, s] of this.streams) {
       if (this.streams.size < this.limits.maxStreams) break;
-      if (s.readers === 0) this.streams.delete(id);
+      if (s.readers === 0) this.forget(id, s);
     }
   }
+
+  private forget(id: string, stream: MockStream): void {
+    stream.cancel();
+    this.streams.delete(id);
+  }
+}
+
+/** 20 hex digits; no node:crypto, so the mock runs in browsers too. */
+function randomStreamId(): string {
+  const bytes = new Uint8Array(10);
+  if (globalThis.crypto?.getRandomValues) globalThis.crypto.getRandomValues(bytes);
+  else for (let i = 0; i < bytes.length; i++) bytes[i] = Math.floor(Math.random() * 256);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 /** Splits `<streamId>:<seq>` (null when the id is not one of ours). */

@@ -23,7 +23,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { MockCore } from './handler';
+import type { MockCore } from './core';
 import { matchRoute, planRejoin, planStream, type Plan } from './plan';
 import { pumpEvents, type ConnectionStat, type EventSink, type OutgoingEvent } from './pump';
 import { ScenarioError, resolveScenario } from './scenario';
@@ -130,9 +130,9 @@ function sendErrorAndClose(ws: WebSocket, status: number, message: string, body?
 }
 
 function planFor(core: MockCore, start: StartMessage, query: URLSearchParams): Plan | { kind: 'bad'; message: string } {
-  const url = new URL(start.route, 'http://mock.local');
-  for (const [k, v] of url.searchParams) if (!query.has(k)) query.set(k, v);
   try {
+    const url = new URL(start.route, 'http://mock.local');
+    for (const [k, v] of url.searchParams) if (!query.has(k)) query.set(k, v);
     const rejoin = /^\/streams\/([^/]+)$/.exec(url.pathname);
     if (rejoin) return planRejoin(core.store, decodeURIComponent(rejoin[1]), resolveScenario({ defaults: core.options, query }), start.lastEventId);
     const route = matchRoute(url.pathname);
@@ -142,6 +142,7 @@ function planFor(core: MockCore, start: StartMessage, query: URLSearchParams): P
     return planStream(core.store, { route, body: start.body, rawBody, scenario, lastEventId: start.lastEventId });
   } catch (e) {
     if (e instanceof ScenarioError) return { kind: 'bad', message: e.message };
+    if (e instanceof URIError || e instanceof TypeError) return { kind: 'bad', message: `mock-server: bad route ${JSON.stringify(start.route.slice(0, 200))}` };
     throw e;
   }
 }

@@ -56,7 +56,7 @@ function* anthropicEvents(a: MockAnswer, ctx: FormatContext): Iterable<WireEvent
   if (a.reasoningTokens.length > 0) {
     yield* start({ type: 'thinking', thinking: '', signature: '' });
     for (const r of a.reasoningTokens) yield ev('content_block_delta', { index, delta: { type: 'thinking_delta', thinking: r } }, true);
-    const signature = Buffer.from(`mock-signature:${ctx.streamId}`).toString('base64');
+    const signature = btoa(`mock-signature:${ctx.streamId}`);
     yield ev('content_block_delta', { index, delta: { type: 'signature_delta', signature } });
     yield ev('content_block_stop', { index });
     index++;

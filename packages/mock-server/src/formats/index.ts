@@ -1,5 +1,8 @@
+import { agUiFormat } from './ag-ui';
+import { aiSdkFormat } from './ai-sdk';
 import { anthropicFormat } from './anthropic';
 import { geminiFormat } from './gemini';
+import { jsonFormat } from './json';
 import { ollamaChatFormat, ollamaGenerateFormat } from './ollama';
 import { openAIChatFormat } from './openai-chat';
 import { openAIResponsesFormat } from './openai-responses';
@@ -16,4 +19,7 @@ export const FORMATS: Record<FormatName, ProviderFormat> = {
   'ollama-chat': ollamaChatFormat,
   'ollama-generate': ollamaGenerateFormat,
   text: textFormat,
+  'ai-sdk': aiSdkFormat,
+  'ag-ui': agUiFormat,
+  json: jsonFormat,
 };

@@ -1,6 +1,16 @@
 import type { MockAnswer } from '../answer';
 
-export type FormatName = 'openai' | 'openai-responses' | 'anthropic' | 'gemini' | 'ollama-chat' | 'ollama-generate' | 'text';
+export type FormatName =
+  | 'openai'
+  | 'openai-responses'
+  | 'anthropic'
+  | 'gemini'
+  | 'ollama-chat'
+  | 'ollama-generate'
+  | 'text'
+  | 'ai-sdk'
+  | 'ag-ui'
+  | 'json';
 
 /** How events become bytes: SSE with LF or CRLF line ends (Gemini sends CRLF), NDJSON lines, or raw text. */
 export type Framing = 'sse' | 'sse-crlf' | 'ndjson' | 'text';
@@ -32,6 +42,8 @@ export interface ProviderFormat {
   name: FormatName;
   framing: Framing;
   contentType: string;
+  /** Response headers the protocol announces itself with (e.g. `x-vercel-ai-ui-message-stream: v1`). */
+  headers?: Readonly<Record<string, string>>;
   defaultModel: string;
   events(answer: MockAnswer, ctx: FormatContext): Iterable<WireEvent>;
   /** The provider's in-band error event; null when the format has none (text). */
