@@ -51,12 +51,22 @@ async function ndjsonEvents(path: string, body: unknown): Promise<RawEvent[]> {
   return res.text.trimEnd().split('\n').map((data) => ({ event: 'message', data, id: '' }));
 }
 
-function expectAgreement(parsed: Parsed, expected: MockAnswer, opts: { reasoningTokens?: boolean; cached?: boolean; callIds?: 'same' | 'toolu' | 'generated' } = {}) {
+interface AgreementOptions {
+  reasoningTokens?: boolean;
+  cached?: boolean;
+  callIds?: 'same' | 'toolu' | 'generated';
+  /** The app protocols carry no token usage. */
+  usage?: false;
+  /** When the protocol cannot say every finish reason (AG-UI has no `length`). */
+  finishReason?: string;
+}
+
+function expectAgreement(parsed: Parsed, expected: MockAnswer, opts: AgreementOptions = {}) {
   expect(parsed.errors).toEqual([]);
   expect(parsed.done).toBe(true);
   expect(parsed.text).toBe(expected.text);
   expect(parsed.reasoning).toBe(expected.reasoning);
-  expect(parsed.finishReason).toBe(expected.finishReason);
+  expect(parsed.finishReason).toBe(opts.finishReason ?? expected.finishReason);
   expect(parsed.toolCalls.map((c) => ({ name: c.name, arguments: c.arguments }))).toEqual(
     expected.toolCalls.map((c) => ({ name: c.name, arguments: c.arguments })),
   );
@@ -66,6 +76,7 @@ function expectAgreement(parsed: Parsed, expected: MockAnswer, opts: { reasoning
     else if (opts.callIds === 'toolu') expect(c.id).toBe(`toolu_${want.slice(5)}`);
     else expect(c.id).not.toBe('');
   });
+  if (opts.usage === false) return;
   const u = expected.usage;
   expect(parsed.usage.inputTokens).toBe(u.inputTokens);
   expect(parsed.usage.outputTokens).toBe(u.outputTokens);
@@ -118,6 +129,25 @@ describe.each(cases)('core adapters read the mock: $label', ({ prompt, mock, max
     const body = { messages: [{ role: 'user', content: prompt }], tools: [{ type: 'function', function: weather }], ...(maxTokens ? { options: { num_predict: maxTokens } } : {}), mock };
     expectAgreement(applyDeltas(await ndjsonEvents('/api/chat', body), 'ollama'), mockAnswer(body), { callIds: 'generated', cached: false }); // Ollama reports no cache
   });
+
+  it('ai-sdk (UI message stream v1)', async () => {
+    // useChat's body: UI messages with parts; the tools live on the server, so the mock is told to call one.
+    const body = { messages: [{ id: 'u1', role: 'user', parts: [{ type: 'text', text: prompt }] }], tools: [weather], ...(maxTokens ? { max_tokens: maxTokens } : {}), mock };
+    expectAgreement(applyDeltas(await sseEvents('/ai-sdk/chat', body), 'ai-sdk'), mockAnswer(body), { callIds: 'same', usage: false });
+  });
+
+  it('ag-ui', async () => {
+    const body = { threadId: 't1', runId: 'r1', messages: [{ id: 'u1', role: 'user', content: prompt }], tools: [weather], ...(maxTokens ? { max_tokens: maxTokens } : {}), mock };
+    const expected = mockAnswer(body);
+    const finishReason = expected.toolCalls.length > 0 ? 'tool_calls' : 'stop'; // RUN_FINISHED says no more than that
+    expectAgreement(applyDeltas(await sseEvents('/ag-ui/run', body), 'ag-ui'), expected, { callIds: 'same', usage: false, finishReason });
+  });
+
+  it('json (tutorial backend: {content} lines, [DONE])', async () => {
+    const body = { messages: [{ role: 'user', content: prompt }], ...(maxTokens ? { max_tokens: maxTokens } : {}), mock: { ...mock, tools: false, reasoning: 0 } };
+    const parsed = applyDeltas(await sseEvents('/json/chat', body), 'json');
+    expect(parsed).toMatchObject({ errors: [], done: true, text: mockAnswer(body).text, reasoning: '', toolCalls: [] });
+  });
 });
 
 describe('core adapters read the mock’s in-band errors', () => {
@@ -126,6 +156,9 @@ describe('core adapters read the mock’s in-band errors', () => {
     ['openai-responses', '/v1/responses', { input: 'x' }],
     ['anthropic', '/v1/messages', { messages: [] }],
     ['ollama', '/api/chat', { messages: [] }],
+    ['ai-sdk', '/ai-sdk/chat', { messages: [] }],
+    ['ag-ui', '/ag-ui/run', { messages: [] }],
+    ['json', '/json/chat', { messages: [] }],
   ] as const)('%s', async (provider, path, body) => {
     const request = { ...body, mock: { inbandErrorAfterEvents: 2 } };
     const events = provider === 'ollama' ? await ndjsonEvents(path, request) : await sseEvents(path, request);
