@@ -17,6 +17,10 @@ interface MemoryStream {
   ended: boolean;
   expiresAt: number;
   waiters: Set<() => void>;
+  owner: string | null;
+  key: string | null;
+  leaseUntil: number;
+  cancelled: boolean;
 }
 
 /** A bounded in-process store: streams survive a dropped connection, not a restart, and are seen by this process only. */
@@ -26,12 +30,14 @@ export function memoryStore(options: MemoryStoreOptions = {}): RelayStore {
   const now = options.now ?? Date.now;
   // Insertion order = creation order, which eviction relies on.
   const streams = new Map<string, MemoryStream>();
+  const current = new Map<string, string>();
 
   const wake = (stream: MemoryStream) => {
     for (const waiter of [...stream.waiters]) waiter();
   };
   const remove = (streamId: string, stream: MemoryStream) => {
     streams.delete(streamId);
+    if (stream.key !== null && current.get(stream.key) === streamId) current.delete(stream.key);
     wake(stream);
   };
   const live = (streamId: string): MemoryStream | null => {
@@ -45,7 +51,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): RelayStore {
   };
   const liveOrThrow = (streamId: string): MemoryStream => {
     const stream = live(streamId);
-    if (!stream) throw new Error(`Stream ${streamId} is no longer in the store (expired or evicted)`);
+    if (!stream) throw new Error('The stream is no longer in the store (expired or evicted)');
     return stream;
   };
   const sweepExpired = () => {
@@ -54,7 +60,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): RelayStore {
   };
 
   return {
-    async create(streamId, ttlMs) {
+    async create(streamId, ttlMs, meta) {
       sweepExpired();
       if (streams.size >= maxStreams) {
         let evicted = false;
@@ -67,15 +73,35 @@ export function memoryStore(options: MemoryStoreOptions = {}): RelayStore {
         }
         if (!evicted) return false;
       }
-      streams.set(streamId, { events: [], head: 0, lastSeq: 0, ended: false, expiresAt: now() + ttlMs, waiters: new Set() });
+      const key = meta?.key ?? null;
+      streams.set(streamId, { events: [], head: 0, lastSeq: 0, ended: false, expiresAt: now() + ttlMs, waiters: new Set(),
+        owner: meta?.owner ?? null, key, leaseUntil: now() + (meta?.leaseMs ?? ttlMs), cancelled: false });
+      if (key !== null) current.set(key, streamId);
       return true;
+    },
+
+    async current(key) {
+      const streamId = current.get(key);
+      return streamId !== undefined && live(streamId) ? streamId : null;
+    },
+
+    async renewLease(streamId, leaseMs) {
+      const stream = live(streamId);
+      if (!stream || stream.cancelled) return false;
+      stream.leaseUntil = now() + leaseMs;
+      return true;
+    },
+
+    async cancel(streamId) {
+      const stream = live(streamId);
+      if (stream) stream.cancelled = true;
     },
 
     async append(streamId, events, ttlMs) {
       const stream = liveOrThrow(streamId);
       for (const event of events) {
         if (event.seq !== stream.lastSeq + 1) {
-          throw new Error(`Stream ${streamId}: appended seq ${event.seq} after ${stream.lastSeq}`);
+          throw new Error(`Appended seq ${event.seq} after ${stream.lastSeq}`);
         }
         stream.events.push(event);
         stream.lastSeq = event.seq;
@@ -100,7 +126,8 @@ export function memoryStore(options: MemoryStoreOptions = {}): RelayStore {
       const events = stream.events.slice(start, start + Math.max(0, limit));
       const reachesEnd = start + events.length >= stream.events.length;
       const nextSeq = events.length > 0 ? events[0].seq : Math.max(afterSeq + 1, Math.min(firstSeq, stream.lastSeq + 1));
-      return { events, ended: stream.ended && reachesEnd, nextSeq, lastSeq: stream.lastSeq };
+      return { events, ended: stream.ended && reachesEnd, nextSeq, lastSeq: stream.lastSeq, owner: stream.owner,
+        producerAlive: stream.ended || stream.leaseUntil > now() };
     },
 
     wait(streamId, afterSeq, timeoutMs, signal) {
@@ -143,6 +170,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): RelayStore {
 
     async close() {
       for (const [streamId, stream] of streams) remove(streamId, stream);
+      current.clear();
     },
   };
 }

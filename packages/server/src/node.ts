@@ -2,6 +2,15 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import type { Relay, Upstream } from './types.js';
 
+export interface NodeHandlerOptions {
+  upstream: Upstream;
+  /**
+   * The app's stream id (e.g. the chat id from the path) and the owner (the session's user id) of a request.
+   * With a streamId, GET joins the stream and DELETE cancels it; POST starts (or supersedes) it.
+   */
+  identify?(req: IncomingMessage): { streamId?: string; owner?: string };
+}
+
 function requestHeaders(req: IncomingMessage): Headers {
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
@@ -37,7 +46,7 @@ function drainOrClose(res: ServerResponse): Promise<void> {
   });
 }
 
-async function serve(relay: Relay, upstream: Upstream, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function serve(relay: Relay, opts: NodeHandlerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const clientGone = new AbortController();
   res.once('close', () => {
     if (!res.writableFinished) clientGone.abort();
@@ -49,7 +58,12 @@ async function serve(relay: Relay, upstream: Upstream, req: IncomingMessage, res
     init.body = body;
     init.duplex = 'half';
   }
-  const response = await relay.handle(new Request(url, init), { upstream });
+  const request = new Request(url, init);
+  const { streamId, owner } = opts.identify?.(req) ?? {};
+  let response: Response;
+  if (streamId !== undefined && req.method === 'GET') response = await relay.join(request, { streamId, owner });
+  else if (streamId !== undefined && req.method === 'DELETE') response = await relay.cancel(request, { streamId, owner });
+  else response = await relay.handle(request, { upstream: opts.upstream, streamId, owner });
 
   const headers: Record<string, string | string[]> = {};
   response.headers.forEach((value, name) => {
@@ -71,8 +85,9 @@ async function serve(relay: Relay, upstream: Upstream, req: IncomingMessage, res
     for (;;) {
       const { done, value } = await reader.read();
       if (done || res.destroyed) break;
-      // Backpressure: the next chunk is read only once the socket took this one.
-      if (!res.write(value)) await drainOrClose(res);
+      // Backpressure: the next chunk is read only once the socket took this one. The relay may end a client
+      // that stopped reading (clientIdleTimeoutMs): that ends the wait too.
+      if (!res.write(value)) await Promise.race([drainOrClose(res), reader.closed.catch(() => undefined)]);
     }
     if (!res.destroyed) res.end();
   } catch {
@@ -84,16 +99,16 @@ async function serve(relay: Relay, upstream: Upstream, req: IncomingMessage, res
 }
 
 /** Adapts a relay to Node's `http` (and Express/Connect/Fastify's raw) request listener. */
-export function toNodeHandler(relay: Relay, opts: { upstream: Upstream }): (req: IncomingMessage, res: ServerResponse) => void {
+export function toNodeHandler(relay: Relay, opts: NodeHandlerOptions): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
-    serve(relay, opts.upstream, req, res).catch((error: unknown) => {
+    serve(relay, opts, req, res).catch((error: unknown) => {
       if (!res.headersSent) {
         res.writeHead(500, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ error: { message: 'Relay failed before streaming', type: 'relay_error', code: 'relay_failed' } }));
       } else {
         res.destroy();
       }
-      console.error('[@tokenstream/server]', error);
+      console.error('[@tokenstream/server] relay failed before streaming:', error instanceof Error ? error.name : 'error');
     });
   };
 }

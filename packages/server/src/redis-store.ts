@@ -24,6 +24,14 @@ export interface RedisStoreOptions {
  * first event; the end is an entry at `<lastSeq+1>-0` with field t=end. One EXPIRE covers everything.
  */
 const START_ID = '0-1';
+const NO_OWNER = '-';
+/** A run whose owner key is missing is served to nobody: this never equals an owner a request can carry. */
+const OWNER_UNKNOWN = '\u0000unknown';
+
+function ownerOf(reply: unknown): string | null {
+  if (reply === NO_OWNER) return null;
+  return typeof reply === 'string' && reply.startsWith('o:') ? reply.slice(2) : OWNER_UNKNOWN;
+}
 
 interface StreamEntry {
   id: string;
@@ -75,6 +83,10 @@ export function redisStore(options: RedisStoreOptions): RelayStore {
   const reportError = options.onError ?? (() => undefined);
   const connectTimeoutMs = options.connectTimeoutMs ?? 5_000;
   const keyOf = (streamId: string) => `${prefix}${streamId}`;
+  const leaseKeyOf = (streamId: string) => `${prefix}${streamId}:lease`;
+  const pointerKeyOf = (key: string) => `${prefix}app:${key}`;
+  // The owner has its own key: the stream's start entry may be trimmed away (MAXLEN), the owner never may.
+  const ownerKeyOf = (streamId: string) => `${prefix}${streamId}:owner`;
 
   let closed = false;
   let mainClient: RedisClient | null = null;
@@ -161,13 +173,37 @@ export function redisStore(options: RedisStoreOptions): RelayStore {
   };
 
   return {
-    async create(streamId, ttlMs) {
+    async create(streamId, ttlMs, meta) {
       const client = await connectMain();
-      await client.multi()
+      const multi = client.multi()
         .xAdd(keyOf(streamId), START_ID, { t: 'start' })
         .pExpire(keyOf(streamId), Math.max(1, ttlMs))
-        .execAsPipeline();
+        .set(ownerKeyOf(streamId), meta?.owner === undefined ? NO_OWNER : `o:${meta.owner}`, { PX: Math.max(1, ttlMs) })
+        .set(leaseKeyOf(streamId), 'live', { PX: Math.max(1, meta?.leaseMs ?? ttlMs) });
+      if (meta?.key !== undefined) multi.set(pointerKeyOf(meta.key), streamId, { PX: Math.max(1, ttlMs) });
+      await multi.execAsPipeline();
       return true;
+    },
+
+    async current(key) {
+      const client = await connectMain();
+      const streamId = await client.get(pointerKeyOf(key));
+      if (typeof streamId !== 'string') return null;
+      return (await client.exists(keyOf(streamId))) > 0 ? streamId : null;
+    },
+
+    async renewLease(streamId, leaseMs) {
+      const client = await connectMain();
+      const state = await client.get(leaseKeyOf(streamId));
+      if (state === 'cancel') return false;
+      await client.set(leaseKeyOf(streamId), 'live', { PX: Math.max(1, leaseMs) });
+      return true;
+    },
+
+    async cancel(streamId) {
+      const client = await connectMain();
+      // XX: a producer whose lease already expired is gone; there is nobody left to tell.
+      await client.set(leaseKeyOf(streamId), 'cancel', { XX: true, KEEPTTL: true });
     },
 
     async append(streamId, events: readonly StoredEvent[], ttlMs) {
@@ -180,19 +216,23 @@ export function redisStore(options: RedisStoreOptions): RelayStore {
           { TRIM: { strategy: 'MAXLEN', strategyModifier: '~', threshold: maxEvents } });
       }
       multi.pExpire(key, Math.max(1, ttlMs));
+      multi.pExpire(ownerKeyOf(streamId), Math.max(1, ttlMs));
       const replies = await multi.execAsPipeline();
-      if (replies[0] === null) throw new Error(`Stream ${streamId} is no longer in the store (expired)`);
+      if (replies[0] === null) throw new Error('The stream is no longer in the store (expired)');
     },
 
     async read(streamId, afterSeq, limit): Promise<ReadResult | null> {
       const client = await connectMain();
       const key = keyOf(streamId);
-      const [range, latest] = await client.multi()
+      const [range, latest, first, lease] = await client.multi()
         .xRange(key, `${afterSeq + 1}-0`, '+', { COUNT: Math.max(1, limit) + 1 })
         .xRevRange(key, '+', '-', { COUNT: 1 })
+        .get(ownerKeyOf(streamId))
+        .exists(leaseKeyOf(streamId))
         .execAsPipeline();
       const [last] = asEntries(latest);
       if (!last) return null;
+      const owner = ownerOf(first);
       const events: StoredEvent[] = [];
       let ended = false;
       let nextSeq: number | null = null;
@@ -207,7 +247,9 @@ export function redisStore(options: RedisStoreOptions): RelayStore {
         if (events.length === limit) break;
         events.push({ seq, event: entry.message.e ?? '', data: entry.message.d ?? '' });
       }
-      return { events, ended, nextSeq: nextSeq ?? afterSeq + 1, lastSeq: lastSeqOf(last) };
+      const finished = last.message.t === 'end';
+      return { events, ended, nextSeq: nextSeq ?? afterSeq + 1, lastSeq: lastSeqOf(last), owner,
+        producerAlive: finished || Number(lease) > 0 };
     },
 
     wait(streamId, afterSeq, timeoutMs, signal) {
@@ -243,6 +285,8 @@ export function redisStore(options: RedisStoreOptions): RelayStore {
       await client.multi()
         .xAddNoMkStream(key, `${lastSeqOf(last) + 1}-0`, { t: 'end' })
         .pExpire(key, Math.max(1, ttlMs))
+        .pExpire(ownerKeyOf(streamId), Math.max(1, ttlMs))
+        .del(leaseKeyOf(streamId))
         .execAsPipeline();
     },
 
@@ -253,8 +297,10 @@ export function redisStore(options: RedisStoreOptions): RelayStore {
 
     async expire(streamId, ttlMs) {
       const client = await connectMain();
-      if (ttlMs <= 0) await client.del(keyOf(streamId));
-      else await client.pExpire(keyOf(streamId), ttlMs);
+      if (ttlMs <= 0) await client.del([keyOf(streamId), leaseKeyOf(streamId), ownerKeyOf(streamId)]);
+      else {
+        await client.multi().pExpire(keyOf(streamId), ttlMs).pExpire(ownerKeyOf(streamId), ttlMs).execAsPipeline();
+      }
     },
 
     async close() {

@@ -1,14 +1,10 @@
+import { parseEventId } from '@tokenstream/core/wire';
+import { openClientFeed, type ClientFeed } from './client-feed.js';
 import { memoryStore } from './memory-store.js';
-import { produceStream, RelayStop } from './producer.js';
-import { encodeEvent, HEARTBEAT, parseResumePoint } from './sse-encode.js';
-import type { Relay, RelayOptions, RelayStats, RelayStore, Upstream } from './types.js';
-
-/** Events read from the store per pull. */
-const BATCH_EVENTS = 64;
-/** A chunk stops growing past this many characters (at least one event goes in), so large events are not batched. */
-const CHUNK_CHARS = 64 * 1024;
-/** Bytes queued per client before the relay stops reading the store for it: the per-client memory bound. */
-const CLIENT_HIGH_WATER_BYTES = 16 * 1024;
+import { newRun, produce, stop, type Run } from './run.js';
+import { createRedactor, describeError } from './redact.js';
+import { withStoreTimeouts } from './store-timeout.js';
+import type { HandleOptions, Relay, RelayOptions, RelayStats, StreamRef } from './types.js';
 
 const SSE_HEADERS = {
   'content-type': 'text/event-stream',
@@ -23,229 +19,229 @@ function jsonError(status: number, code: string, message: string, headers: Recor
   });
 }
 
-function newStreamId(): string {
-  return globalThis.crypto.randomUUID().replace(/-/g, '');
-}
+// One answer for "unknown", "expired" and "another owner's": the difference is nobody else's business.
+const notFound = () => jsonError(404, 'stream_not_found', 'The stream is unknown or has expired; start a new request');
+const storeUnavailable = () => jsonError(503, 'store_unavailable', 'The relay cannot reach its store; retry shortly',
+  { 'retry-after': '1' });
 
-interface ProducerState {
-  abort: AbortController;
-  /** Clients of this instance attached to the stream (for onClientGone: 'abort'). */
-  attached: number;
-  /** What the store holds: followers on this instance are woken from here, not through the store. */
-  lastSeq: number;
-  finished: boolean;
-  wakers: Set<() => void>;
-  done: Promise<void>;
-}
+/** The store key of an app's stream: owners have separate namespaces, so one user's ids never reach another's. */
+const appKey = (ref: { streamId?: string; owner?: string }): string | null => (ref.streamId === undefined ? null
+  : JSON.stringify([ref.owner ?? null, ref.streamId]));
 
-/** Like RelayStore.wait, for a stream produced by this instance: no store round trip, no blocking connection. */
-function waitForProducer(producer: ProducerState, afterSeq: number, timeoutMs: number, signal: AbortSignal): Promise<boolean> {
-  if (producer.finished || producer.lastSeq > afterSeq) return Promise.resolve(true);
-  if (signal.aborted) return Promise.resolve(false);
-  return new Promise((resolve) => {
-    const settle = (value: boolean) => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
-      producer.wakers.delete(wake);
-      resolve(value);
-    };
-    const wake = () => {
-      if (producer.finished || producer.lastSeq > afterSeq) settle(true);
-    };
-    const onAbort = () => settle(false);
-    const timer = setTimeout(() => settle(false), timeoutMs);
-    producer.wakers.add(wake);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
-function wakeFollowers(producer: ProducerState): void {
-  for (const wake of [...producer.wakers]) wake();
-}
-
-interface ClientFeed {
-  bufferedBytes(): number;
-  detach(): void;
+interface ResumePoint {
+  runId: string;
+  afterSeq: number;
 }
 
 /**
- * The server half of resumable streams: runs each upstream once, stores its events with ids
- * `<streamId>:<seq>`, and serves any client — the first one, or one reconnecting with `Last-Event-ID`,
- * on this instance or another sharing the store — from the store, as fast as that client reads.
+ * Where a reconnecting client wants to continue: `Last-Event-ID: <runId>:<seq>` or `?stream=<runId>&after=<seq>`.
+ * null for a new request; 'invalid' when it names a position in a form the relay never hands out.
+ */
+function parseResumePoint(request: Request): ResumePoint | 'invalid' | null {
+  const lastEventId = request.headers.get('last-event-id');
+  if (lastEventId !== null && lastEventId.trim() !== '') {
+    const position = parseEventId(lastEventId);
+    return position ? { runId: position.generation, afterSeq: position.seq } : 'invalid';
+  }
+  const url = new URL(request.url);
+  const runId = url.searchParams.get('stream');
+  if (runId === null) return null;
+  const position = parseEventId(`${runId}:${url.searchParams.get('after') ?? '0'}`);
+  return position ? { runId: position.generation, afterSeq: position.seq } : 'invalid';
+}
+
+/**
+ * The server half of resumable streams: runs each upstream once, gives its events ids `<runId>:<seq>`, streams
+ * them to the first client directly and keeps them in the store, from which a client reconnecting with
+ * `Last-Event-ID` (on this instance or another sharing the store) or joining by the app's stream id is served.
  */
 export function createRelay(options: RelayOptions = {}): Relay {
-  const store: RelayStore = options.store ?? memoryStore();
   const heartbeatMs = options.heartbeatMs ?? 15_000;
   const ttlMs = options.ttlMs ?? 600_000;
   // While its upstream runs (at most ttlMs) a stream is kept longer than that, so that the TTL abort and the
   // store's expiry never race: the in-band error always lands. After the end, ttlMs is the resume window.
   const liveTtlMs = 2 * ttlMs;
+  const leaseMs = 2 * heartbeatMs;
+  const maxEventBytes = options.maxEventBytes ?? 8 * 1024 * 1024;
+  const maxStreamsPerOwner = options.maxStreamsPerOwner ?? Number.POSITIVE_INFINITY;
+  const clientIdleTimeoutMs = options.clientIdleTimeoutMs ?? 60_000;
+  const storeTimeoutMs = options.storeTimeoutMs ?? 3_000;
   const onClientGone = options.onClientGone ?? 'continue';
-  const reportError = options.onError ?? ((error: unknown) => console.error('[@tokenstream/server]', error));
-  const encoder = new TextEncoder();
-  const heartbeatBytes = encoder.encode(HEARTBEAT);
-  const producers = new Map<string, ProducerState>();
+  const baseRedact = createRedactor();
+  const reportError = options.onError ?? ((error: unknown) => console.error('[@tokenstream/server]',
+    describeError(error, baseRedact)));
+  const store = withStoreTimeouts(options.store ?? memoryStore(), storeTimeoutMs);
+  const runs = new Map<string, Run>();
+  const runsByKey = new Map<string, Run>();
   const clients = new Set<ClientFeed>();
 
-  function startProducer(streamId: string, upstream: Upstream, request: Request): void {
-    const abort = new AbortController();
-    const ttlTimer = setTimeout(() => abort.abort(new RelayStop({
-      message: `Relay TTL of ${ttlMs} ms reached; upstream stopped`, type: 'api_error', code: 'relay_ttl_exceeded',
-    })), ttlMs);
-    const state: ProducerState = { abort, attached: 0, lastSeq: 0, finished: false, wakers: new Set(), done: Promise.resolve() };
-    producers.set(streamId, state);
-    const onAppended = (lastSeq: number) => {
-      state.lastSeq = lastSeq;
-      wakeFollowers(state);
-    };
-    state.done = produceStream({ streamId, store, liveTtlMs, ttlMs, upstream, request, signal: abort.signal, onAppended })
+  // Clients that take nothing while their buffer is full are cut: a reader that stopped never pins a slot.
+  const idleSweep = setInterval(() => {
+    const now = Date.now();
+    for (const client of [...clients]) {
+      if (client.stalledForMs(now) >= clientIdleTimeoutMs) client.end(new Error('The client stopped reading'));
+    }
+  }, Math.max(10, Math.min(1_000, clientIdleTimeoutMs / 4)));
+  (idleSweep as { unref?: () => void }).unref?.();
+
+  function startRun(runId: string, key: string | null, owner: string | null, stored: boolean, request: Request,
+    opts: HandleOptions): Run {
+    const run = newRun(runId, owner, key, stored);
+    runs.set(runId, run);
+    if (key !== null) runsByKey.set(key, run);
+    const ttlTimer = setTimeout(() => run.abort.abort(stop('relay_ttl_exceeded',
+      `Relay TTL of ${ttlMs} ms reached; upstream stopped`)), ttlMs);
+    run.done = produce(run, { store, upstream: opts.upstream, request, liveTtlMs, ttlMs, leaseMs, heartbeatMs,
+      maxEventBytes, redact: createRedactor(request), reportError })
       .catch((error: unknown) => {
-        abort.abort();
+        run.abort.abort();
         reportError(error);
       })
       .finally(() => {
         clearTimeout(ttlTimer);
-        producers.delete(streamId);
-        state.finished = true;
-        wakeFollowers(state);
+        runs.delete(runId);
+        if (key !== null && runsByKey.get(key) === run) runsByKey.delete(key);
       });
+    return run;
   }
 
-  function streamToClient(streamId: string, afterSeq: number, request: Request): Response {
-    let cursor = afterSeq;
-    let detached = false;
-    let controllerRef: ReadableStreamDefaultController<Uint8Array> | null = null;
-    const stopWaiting = new AbortController();
-    const producer = producers.get(streamId);
-    if (producer) producer.attached++;
-
-    const detach = (clientGone: boolean) => {
-      if (detached) return;
-      detached = true;
-      stopWaiting.abort();
-      clients.delete(feed);
-      request.signal.removeEventListener('abort', onRequestAbort);
-      if (!producer) return;
-      producer.attached--;
-      if (clientGone && onClientGone === 'abort' && producer.attached === 0) {
-        producer.abort.abort(new RelayStop({ message: 'The client disconnected; upstream aborted (onClientGone: abort)',
-          type: 'api_error', code: 'client_gone' }));
-      }
-    };
-    const onRequestAbort = () => detach(true);
-    const feed: ClientFeed = {
-      bufferedBytes: () => (controllerRef && !detached
-        ? Math.max(0, CLIENT_HIGH_WATER_BYTES - (controllerRef.desiredSize ?? CLIENT_HIGH_WATER_BYTES)) : 0),
-      detach: () => {
-        detach(false);
-        try {
-          controllerRef?.close();
-        } catch {
-          // already closed or errored
+  function streamToClient(runId: string, run: Run | null, afterSeq: number, request: Request): Response {
+    if (run) run.attached++;
+    const { body, feed } = openClientFeed({ runId, run, afterSeq }, {
+      store, heartbeatMs, request, reportError,
+      onDetach: (detached, clientGone) => {
+        clients.delete(detached);
+        if (!run) return;
+        run.attached--;
+        if (clientGone && onClientGone === 'abort' && run.attached === 0 && !run.finished) {
+          run.abort.abort(stop('client_gone', 'The client disconnected; upstream aborted (onClientGone: abort)'));
         }
       },
-    };
+    });
     clients.add(feed);
-    if (request.signal.aborted) detach(true);
-    else request.signal.addEventListener('abort', onRequestAbort, { once: true });
-
-    const finish = (controller: ReadableStreamDefaultController<Uint8Array>) => {
-      detach(false);
-      controller.close();
-    };
-
-    // Pull-driven: the store is read only when the client has taken what was queued, so a slow reader
-    // holds at most CLIENT_HIGH_WATER_BYTES plus one chunk here, however fast the upstream is.
-    const body = new ReadableStream<Uint8Array>({
-      start(controller) {
-        controllerRef = controller;
-      },
-      async pull(controller) {
-        try {
-          for (;;) {
-            if (detached) return;
-            const result = await store.read(streamId, cursor, BATCH_EVENTS);
-            if (detached) return;
-            // Expired under a follower (e.g. its producer's instance died): end the body; the client's
-            // reconnect then gets the 404 that explains it.
-            if (!result) return finish(controller);
-            if (result.nextSeq > cursor + 1) {
-              throw new Error(`Stream ${streamId}: events after ${cursor} were evicted before this client read them`);
-            }
-            if (result.events.length > 0) {
-              let text = '';
-              let taken = 0;
-              while (taken < result.events.length && (taken === 0 || text.length < CHUNK_CHARS)) {
-                text += encodeEvent(streamId, result.events[taken]);
-                taken++;
-              }
-              cursor = result.events[taken - 1].seq;
-              controller.enqueue(encoder.encode(text));
-              if (result.ended && taken === result.events.length) finish(controller);
-              return;
-            }
-            if (result.ended) return finish(controller);
-            const woke = producer
-              ? await waitForProducer(producer, cursor, heartbeatMs, stopWaiting.signal)
-              : await store.wait(streamId, cursor, heartbeatMs, stopWaiting.signal);
-            if (detached) return;
-            if (!woke) {
-              controller.enqueue(heartbeatBytes);
-              return;
-            }
-          }
-        } catch (error) {
-          if (detached) return;
-          detach(false);
-          controller.error(error);
-          reportError(error);
-        }
-      },
-      cancel() {
-        detach(true);
-      },
-    }, { highWaterMark: CLIENT_HIGH_WATER_BYTES, size: (chunk) => chunk.byteLength });
-
-    return new Response(body, { status: 200, headers: { ...SSE_HEADERS, 'x-tokenstream-stream-id': streamId } });
+    return new Response(body, { status: 200, headers: SSE_HEADERS });
   }
 
-  async function handle(request: Request, opts: { upstream: Upstream }): Promise<Response> {
+  /** Store failures become a 503 the client retries; nothing about the stream or the store's address leaks. */
+  async function guarded(work: () => Promise<Response>): Promise<Response> {
     try {
-      return await route(request, opts.upstream);
+      return await work();
     } catch (error) {
-      // The store is unreachable (e.g. Redis down): a 5xx the client retries, with its Last-Event-ID.
       reportError(error);
-      return jsonError(503, 'store_unavailable', 'The relay cannot reach its store; retry shortly', { 'retry-after': '1' });
+      return storeUnavailable();
     }
   }
 
-  async function route(request: Request, upstream: Upstream): Promise<Response> {
-    const resume = parseResumePoint(request);
-    if (resume === 'invalid') {
+  async function resume(request: Request, point: ResumePoint, owner: string | undefined): Promise<Response> {
+    const probe = await store.read(point.runId, point.afterSeq, 1);
+    if (!probe || probe.owner !== (owner ?? null)) return notFound();
+    // A position past the stream's end was never handed out; following from it could only stall.
+    if (point.afterSeq > probe.lastSeq) {
+      return jsonError(400, 'invalid_resume_point', 'The stream has no such event');
+    }
+    if (probe.nextSeq > point.afterSeq + 1) {
+      return jsonError(410, 'events_evicted', 'The stream no longer holds those events; start a new request');
+    }
+    return streamToClient(point.runId, null, point.afterSeq, request);
+  }
+
+  async function handle(request: Request, opts: HandleOptions): Promise<Response> {
+    const point = parseResumePoint(request);
+    if (point === 'invalid') {
       return jsonError(400, 'invalid_resume_point',
-        'Last-Event-ID (or ?stream=&after=) is not a position this relay handed out; expected <streamId>:<seq>');
+        'Last-Event-ID (or ?stream=&after=) is not a position this relay handed out');
     }
-    if (resume) {
-      const probe = await store.read(resume.streamId, resume.afterSeq, 1);
-      if (!probe) {
-        return jsonError(404, 'stream_not_found', `Stream ${resume.streamId} is unknown or has expired; start a new request`);
+    if (point) {
+      const local = runs.get(point.runId);
+      // A run produced here is resumed from memory even while the store is down.
+      if (local && local.owner === (opts.owner ?? null)) {
+        if (point.afterSeq > local.events.length) return jsonError(400, 'invalid_resume_point', 'The stream has no such event');
+        return streamToClient(point.runId, local, point.afterSeq, request);
       }
-      // A position past the stream's end was never handed out; following from it could only stall.
-      if (resume.afterSeq > probe.lastSeq) {
-        return jsonError(400, 'invalid_resume_point', `Stream ${resume.streamId} has no event ${resume.afterSeq}`);
-      }
-      if (probe.nextSeq > resume.afterSeq + 1) {
-        return jsonError(410, 'events_evicted',
-          `Stream ${resume.streamId} no longer holds the events after ${resume.afterSeq}; start a new request`);
-      }
-      return streamToClient(resume.streamId, resume.afterSeq, request);
+      return guarded(() => resume(request, point, opts.owner));
     }
-    const streamId = newStreamId();
-    if (!(await store.create(streamId, liveTtlMs))) {
-      return jsonError(503, 'relay_full', 'The relay holds as many streams as it may; retry shortly', { 'retry-after': '1' });
+    const key = appKey(opts);
+    const owner = opts.owner ?? null;
+    if (key !== null) await supersede(key);
+    if (owner !== null && countRuns(owner) >= maxStreamsPerOwner) {
+      return jsonError(429, 'too_many_streams', 'This user already runs as many streams as the relay allows',
+        { 'retry-after': '1' });
     }
-    startProducer(streamId, upstream, request);
-    return streamToClient(streamId, 0, request);
+    const runId = globalThis.crypto.randomUUID().replace(/-/g, '');
+    let stored = true;
+    try {
+      if (!(await store.create(runId, liveTtlMs, { owner: opts.owner, key: key ?? undefined, leaseMs }))) {
+        return jsonError(503, 'relay_full', 'The relay holds as many streams as it may; retry shortly', { 'retry-after': '1' });
+      }
+    } catch (error) {
+      // The store is down or hung: the answer is still served, only without resume.
+      reportError(error);
+      stored = false;
+    }
+    if (request.signal.aborted) return jsonError(499, 'client_gone', 'The client left');
+    const run = startRun(runId, key, owner, stored, request, opts);
+    return streamToClient(runId, run, 0, request);
+  }
+
+  function countRuns(owner: string): number {
+    let count = 0;
+    for (const run of runs.values()) if (run.owner === owner && !run.finished) count++;
+    return count;
+  }
+
+  /** A new turn of an app stream ends the one still running: its upstream is aborted, its followers get the reason. */
+  async function supersede(key: string): Promise<void> {
+    const local = runsByKey.get(key);
+    if (local && !local.finished) {
+      local.abort.abort(stop('superseded', 'A newer request for this stream replaced this one'));
+      await local.done;
+      return;
+    }
+    try {
+      const runId = await store.current(key);
+      if (runId && !runs.has(runId)) await store.cancel(runId);
+    } catch (error) {
+      reportError(error);
+    }
+  }
+
+  async function join(request: Request, ref: StreamRef): Promise<Response> {
+    const key = appKey(ref)!;
+    const owner = ref.owner ?? null;
+    const local = runsByKey.get(key);
+    const point = parseResumePoint(request);
+    if (local && local.owner === owner) {
+      const after = point && point !== 'invalid' && point.runId === local.runId && point.afterSeq <= local.events.length
+        ? point.afterSeq : 0;
+      return streamToClient(local.runId, local, after, request);
+    }
+    return guarded(async () => {
+      const runId = await store.current(key);
+      if (!runId) return new Response(null, { status: 204 });
+      const probe = await store.read(runId, 0, 1);
+      if (!probe || probe.owner !== owner) return new Response(null, { status: 204 });
+      // A reconnect of this very run continues where it was; anything else is replayed from the first event.
+      const after = point && point !== 'invalid' && point.runId === runId && point.afterSeq <= probe.lastSeq
+        ? point.afterSeq : 0;
+      return streamToClient(runId, null, after, request);
+    });
+  }
+
+  async function cancel(_request: Request, ref: StreamRef): Promise<Response> {
+    const key = appKey(ref)!;
+    const owner = ref.owner ?? null;
+    const local = runsByKey.get(key);
+    if (local && local.owner === owner) {
+      if (!local.finished) local.abort.abort(stop('cancelled', 'The stream was cancelled'));
+      return new Response(null, { status: 204 });
+    }
+    return guarded(async () => {
+      const runId = await store.current(key);
+      const probe = runId ? await store.read(runId, 0, 1) : null;
+      if (!runId || !probe || probe.owner !== owner) return notFound();
+      if (!probe.ended) await store.cancel(runId);
+      return new Response(null, { status: 204 });
+    });
   }
 
   function stats(): RelayStats {
@@ -256,17 +252,16 @@ export function createRelay(options: RelayOptions = {}): Relay {
       bufferedBytes += bytes;
       if (bytes > maxClientBufferedBytes) maxClientBufferedBytes = bytes;
     }
-    return { upstreams: producers.size, clients: clients.size, bufferedBytes, maxClientBufferedBytes };
+    return { upstreams: runs.size, clients: clients.size, bufferedBytes, maxClientBufferedBytes };
   }
 
   async function close(): Promise<void> {
-    for (const client of [...clients]) client.detach();
-    const running = [...producers.values()];
-    for (const producer of running) {
-      producer.abort.abort(new RelayStop({ message: 'The relay is shutting down', type: 'api_error', code: 'relay_closed' }));
-    }
-    await Promise.all(running.map((producer) => producer.done));
+    clearInterval(idleSweep);
+    for (const client of [...clients]) client.end();
+    const running = [...runs.values()];
+    for (const run of running) run.abort.abort(stop('relay_closed', 'The relay is shutting down'));
+    await Promise.all(running.map((run) => run.done));
   }
 
-  return { handle, stats, close };
+  return { handle, join, cancel, stats, close };
 }

@@ -105,5 +105,5 @@ describe('toNodeHandler', () => {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
     }
-  });
+  }, 30_000);
 });

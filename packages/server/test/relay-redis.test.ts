@@ -92,20 +92,25 @@ describe('relay with redisStore across two instances', () => {
     expect(openAiText([...before, ...(await first.rest())])).toBe(TEXT);
   });
 
-  it('an unreachable Redis answers 503 with Retry-After at once, and calls no upstream', async () => {
+  it('an unreachable Redis still serves a new request (without resume); a resume answers 503 with Retry-After', async () => {
+    upstream.set({ tokens: TOKENS });
     const errors: unknown[] = [];
     const store = redisStore({ url: 'redis://127.0.0.1:1', connectTimeoutMs: 100, onError: () => undefined });
     const relay = createRelay({ store, onError: (error) => errors.push(error) });
+    const running = await serveRelay(relay, fetchUpstream(upstream.url));
     try {
-      const response = await relay.handle(new Request('http://relay.test/api/chat', { method: 'POST', body: '{}' }),
-        { upstream: fetchUpstream(upstream.url) });
-      expect(response.status).toBe(503);
-      expect(response.headers.get('retry-after')).toBe('1');
-      expect(await response.json()).toMatchObject({ error: { code: 'store_unavailable' } });
+      const client = await openSse(running.url);
+      const events = await client.rest();
+      expect(openAiText(events)).toBe(TEXT);
       expect(String(errors[0])).toMatch(/not reachable within 100 ms/);
-      expect(upstream.calls).toHaveLength(0);
+      expect(upstream.calls).toHaveLength(1);
+      const resumed = await fetch(running.url, { method: 'POST', headers: { 'last-event-id': `${'f'.repeat(32)}:1` } });
+      expect(resumed.status).toBe(503);
+      expect(resumed.headers.get('retry-after')).toBe('1');
+      expect(await resumed.json()).toMatchObject({ error: { code: 'store_unavailable' } });
     } finally {
       await relay.close();
+      await running.close();
       await store.close();
     }
   });

@@ -46,12 +46,20 @@ describe('upstream failures become the provider\'s in-band error event', () => {
     expect(events[0].data).not.toContain('sk-test-0123456789abcdef');
   });
 
-  it('500 with a non-JSON body gets a synthesized OpenAI error', async () => {
-    upstream.set({ status: 500, errorBody: '<html>Internal Server Error</html>' });
+  it('500 with an HTML page gets a synthesized OpenAI error naming the page by its title, without its markup', async () => {
+    upstream.set({ status: 500, errorBody: `<!DOCTYPE html><html><head><title>Internal Server Error</title>
+      <script>steal(document.cookie)</script></head><body>${'<p>trace</p>'.repeat(400)}</body></html>` });
     await startRelay();
     const [event] = await allEvents();
-    expect(JSON.parse(event.data)).toEqual({ error: { message: 'Upstream HTTP 500: <html>Internal Server Error</html>',
+    expect(JSON.parse(event.data)).toEqual({ error: { message: 'Upstream HTTP 500: HTML page "Internal Server Error"',
       type: 'server_error', param: null, code: 'http_500' } });
+  });
+
+  it('500 with a plain text body keeps the text', async () => {
+    upstream.set({ status: 500, errorBody: 'upstream exploded' });
+    await startRelay();
+    const [event] = await allEvents();
+    expect(JSON.parse(event.data)).toMatchObject({ error: { message: 'Upstream HTTP 500: upstream exploded' } });
   });
 
   it('an Anthropic error body (529 overloaded) becomes Anthropic\'s `event: error`', async () => {
@@ -69,7 +77,7 @@ describe('upstream failures become the provider\'s in-band error event', () => {
     const [event] = await allEvents();
     expect(event.event).toBe('error');
     expect(JSON.parse(event.data)).toEqual({ type: 'error', error: { type: 'api_error',
-      message: 'Upstream HTTP 502: <html>Bad Gateway</html>' } });
+      message: 'Upstream HTTP 502: HTML page' } });
   });
 
   it('a mid-stream upstream drop keeps what arrived and ends with an in-band error', async () => {
@@ -143,19 +151,42 @@ describe('upstream formats', () => {
   });
 
   it('a UTF-8 byte order mark at the start of the body is not part of the first field', async () => {
-    const bytes = new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode('data: first\n\ndata: [DONE]\n\n')]);
+    const chunk = '{"object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"hi"}}]}';
+    const bytes = new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode(`data: ${chunk}\n\ndata: [DONE]\n\n`)]);
     await startRelay(async () => new Response(bytes, { headers: { 'content-type': 'text/event-stream' } }));
-    expect((await allEvents()).map((e) => e.data)).toEqual(['first', '[DONE]']);
+    expect((await allEvents()).map((e) => e.data)).toEqual([chunk, '[DONE]']);
+  });
+
+  it('an SSE stream of no protocol core reads is one in-band error, not an answer the client cannot read', async () => {
+    await startRelay(async () => new Response('data: first\n\ndata: second\n\n',
+      { headers: { 'content-type': 'text/event-stream' } }));
+    const events = await allEvents();
+    expect(events).toHaveLength(1);
+    expect(JSON.parse(events[0].data)).toMatchObject({ error: { code: 'unrecognised_stream' } });
+  });
+
+  it('a 200 with an empty body is an in-band error (the client does not pay for a repeat) after one upstream call', async () => {
+    let calls = 0;
+    await startRelay(async () => {
+      calls++;
+      return new Response('', { headers: { 'content-type': 'text/event-stream' } });
+    });
+    const events = await allEvents();
+    expect(events).toHaveLength(1);
+    expect(JSON.parse(events[0].data)).toMatchObject({ error: { code: 'upstream_empty' } });
+    expect(calls).toBe(1);
   });
 
   it('SSE event names, [DONE] and multi-line data pass through; upstream ids and comments do not', async () => {
+    const multiLine = '{"type":"message_start",\n"message":{"id":"m","role":"assistant","content":[]}}';
     await startRelay(async () => new Response(
-      ': upstream comment\nid: up-1\nevent: custom\ndata: line1\ndata: line2\n\nretry: 10\ndata: [DONE]\n\n',
+      `: upstream comment\nid: up-1\nevent: message_start\ndata: ${multiLine.replace('\n', '\ndata: ')}\n\nretry: 10\n`
+      + 'event: message_stop\ndata: {"type":"message_stop"}\n\n',
       { headers: { 'content-type': 'text/event-stream' } }));
     const events = await allEvents();
     expect(events.map(({ event, data }) => ({ event, data }))).toEqual([
-      { event: 'custom', data: 'line1\nline2' },
-      { event: '', data: '[DONE]' },
+      { event: 'message_start', data: multiLine },
+      { event: 'message_stop', data: '{"type":"message_stop"}' },
     ]);
     expect(events.every((e) => /^[A-Za-z0-9_-]+:\d+$/.test(e.id))).toBe(true);
   });

@@ -4,6 +4,8 @@ import { memoryStore, redisStore, type RelayStore, type StoredEvent } from '../s
 const TTL = 60_000;
 let counter = 0;
 const newId = () => `contract${Date.now().toString(36)}${counter++}`;
+/** A run without owner whose producer's lease is current. */
+const FRESH = { owner: null, producerAlive: true };
 const ev = (seq: number, data = `d${seq}`, event = ''): StoredEvent => ({ seq, event, data });
 
 const stores: Record<string, () => RelayStore> = {
@@ -32,13 +34,44 @@ describe.each(Object.keys(stores))('%s: the RelayStore contract', (name) => {
     const id = newId();
     expect(await store.create(id, TTL)).toBe(true);
     expect(await store.exists(id)).toBe(true);
-    expect(await store.read(id, 0, 10)).toEqual({ events: [], ended: false, nextSeq: 1, lastSeq: 0 });
+    expect(await store.read(id, 0, 10)).toEqual({ events: [], ended: false, nextSeq: 1, lastSeq: 0, ...FRESH });
     await store.append(id, [ev(1), ev(2, 'line1\nline2', 'custom')], TTL);
     await store.append(id, [ev(3, '')], TTL);
     expect(await store.read(id, 0, 10)).toEqual({ events: [ev(1), ev(2, 'line1\nline2', 'custom'), ev(3, '')], ended: false, nextSeq: 1,
-      lastSeq: 3 });
-    expect(await store.read(id, 1, 1)).toEqual({ events: [ev(2, 'line1\nline2', 'custom')], ended: false, nextSeq: 2, lastSeq: 3 });
-    expect(await store.read(id, 3, 10)).toEqual({ events: [], ended: false, nextSeq: 4, lastSeq: 3 });
+      lastSeq: 3, ...FRESH });
+    expect(await store.read(id, 1, 1)).toEqual({ events: [ev(2, 'line1\nline2', 'custom')], ended: false, nextSeq: 2, lastSeq: 3, ...FRESH });
+    expect(await store.read(id, 3, 10)).toEqual({ events: [], ended: false, nextSeq: 4, lastSeq: 3, ...FRESH });
+  });
+
+  it('keeps the owner and the app key; the pointer answers the newest run of a key', async () => {
+    open();
+    const [first, second, other] = [newId(), newId(), newId()];
+    const key = `key-${first}`;
+    await store.create(first, TTL, { owner: 'alice', key, leaseMs: TTL });
+    expect(await store.current(key)).toBe(first);
+    await store.create(second, TTL, { owner: 'alice', key, leaseMs: TTL });
+    await store.create(other, TTL, { leaseMs: TTL });
+    expect(await store.current(key)).toBe(second);
+    expect(await store.current(`${key}-unknown`)).toBeNull();
+    expect(await store.read(second, 0, 1)).toMatchObject({ owner: 'alice' });
+    expect(await store.read(other, 0, 1)).toMatchObject({ owner: null });
+    await store.expire(second, 0);
+    expect(await store.current(key)).toBeNull();
+  });
+
+  it('a lease that is not renewed reads as a dead producer; an ended run never does; cancel stops renewal', async () => {
+    open();
+    const [dying, renewed, ended] = [newId(), newId(), newId()];
+    for (const id of [dying, renewed, ended]) await store.create(id, TTL, { leaseMs: 150 });
+    await store.end(ended, TTL);
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    expect(await store.renewLease(renewed, 150)).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await store.read(dying, 0, 1)).toMatchObject({ producerAlive: false });
+    expect(await store.read(renewed, 0, 1)).toMatchObject({ producerAlive: true });
+    expect(await store.read(ended, 0, 1)).toMatchObject({ producerAlive: true, ended: true });
+    await store.cancel(renewed);
+    expect(await store.renewLease(renewed, 150)).toBe(false);
   });
 
   it('end marks the stream complete once a reader has reached its last event', async () => {

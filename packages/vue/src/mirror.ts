@@ -1,4 +1,4 @@
-import { computed, getCurrentScope, onScopeDispose, shallowRef, type Ref, type ShallowRef } from 'vue';
+import { computed, getCurrentInstance, getCurrentScope, onMounted, onScopeDispose, shallowRef, type Ref, type ShallowRef } from 'vue';
 
 interface Store<S> {
   getSnapshot(): S;
@@ -10,7 +10,9 @@ export type SnapshotRefs<S> = { readonly [K in keyof S]: Readonly<Ref<S[K]>> };
 /**
  * Mirrors a core controller's snapshot into Vue: one shallowRef for the whole snapshot and one per field,
  * each updated only when its value changed, so a component that reads `status` does not re-render per token.
- * Disposing the current effect scope unsubscribes and calls `release` (stops the stream).
+ * In a component it subscribes once mounted (so a server render never subscribes: a chat with `resume` joins on its
+ * first subscription); elsewhere (a bare effect scope) at once. Disposing the current effect scope unsubscribes and
+ * calls `release` (stops or leaves).
  */
 export function mirrorSnapshot<S extends object>(
   store: Store<S>,
@@ -25,13 +27,22 @@ export function mirrorSnapshot<S extends object>(
     refs[key] = computed(() => field.value);
   }
 
-  const unsubscribe = store.subscribe(() => {
+  const sync = () => {
     const next = store.getSnapshot();
     if (next === snapshot.value) return;
     snapshot.value = next;
     // A ref's setter ignores an equal value (Object.is): unchanged fields trigger nothing.
     for (const [key, field] of fields) field.value = next[key];
-  });
+  };
+  let unsubscribe: () => void = () => undefined;
+  if (getCurrentInstance()) {
+    onMounted(() => {
+      sync(); // what changed between setup and mount
+      unsubscribe = store.subscribe(sync);
+    });
+  } else {
+    unsubscribe = store.subscribe(sync);
+  }
 
   if (getCurrentScope()) {
     onScopeDispose(() => {

@@ -14,18 +14,23 @@ export type UseChatReturn = SnapshotRefs<ChatSnapshot> & {
   regenerate(): Promise<ChatSnapshot>;
   setMessages(messages: ChatMessage[]): void;
   addToolResult(toolCallId: string, result: unknown): void;
+  /** Joins the answer still running for this chat (see `ChatOptions.resume`); a chat with `resume` joins on mount. */
+  join(): Promise<ChatSnapshot>;
+  /** The chat's id (`options.id`, or the random one it was given): keep it to join this chat after a reload. */
+  id: string;
   controller: ChatController;
 };
 
 /**
  * A chat with an LLM as readonly refs (`messages`, `status`, `error`, `usage`, ...) plus its actions.
  * Options may be refs/getters; createChat reads them at every send and every tool step.
- * Disposing the calling effect scope stops the chat.
+ * Disposing the calling effect scope leaves the chat (the local read ends; with `resume`, the server goes on).
+ * A chat with `resume` joins its running answer once mounted (never during SSR).
  */
 export function useChat(options: UseChatOptions): UseChatReturn {
   // createChat reads its options at each step and tool call, so a live view is all it needs.
   const controller = createChat(reactiveOptionsView(options, {}));
-  const { snapshot, refs } = mirrorSnapshot(controller, () => controller.stop());
+  const { snapshot, refs } = mirrorSnapshot(controller, () => controller.leave());
   return {
     ...refs,
     snapshot,
@@ -34,6 +39,8 @@ export function useChat(options: UseChatOptions): UseChatReturn {
     regenerate: () => controller.regenerate(),
     setMessages: (messages) => controller.setMessages(messages),
     addToolResult: (toolCallId, result) => controller.addToolResult(toolCallId, result),
+    join: () => controller.join(),
+    id: controller.id,
     controller,
   };
 }

@@ -15,6 +15,8 @@ export type UseStreamReturn = SnapshotRefs<StreamSnapshot> & {
   stop(): void;
   /** Back to the idle snapshot. */
   reset(): void;
+  /** Follows a stream running elsewhere: GET `url` from its start, then live; `204` stays idle. */
+  join(url: string | URL, init?: { headers?: HeadersInit }): Promise<StreamSnapshot>;
   /** The core controller, for anything the refs do not cover. */
   controller: StreamController;
 };
@@ -41,6 +43,7 @@ export function useStream(options: UseStreamOptions): UseStreamReturn {
     start: (overrides) => controller.start({ ...view, ...overrides }),
     stop: () => controller.stop(),
     reset: () => controller.reset(),
+    join: (url, init) => controller.join(url, init),
     controller,
   };
 }
