@@ -7,6 +7,20 @@ import { type DeltaBatch, type Json, isObject, num, str, withTotal } from './sha
 
 const AI_TYPES = new Set(['ai', 'AIMessage', 'AIMessageChunk']);
 const TOOL_TYPES = new Set(['tool', 'ToolMessage', 'ToolMessageChunk']);
+const OTHER_TYPES = new Set([
+  'human',
+  'HumanMessage',
+  'HumanMessageChunk',
+  'system',
+  'SystemMessage',
+  'SystemMessageChunk',
+  'function',
+  'FunctionMessage',
+  'chat',
+  'ChatMessage',
+  'remove',
+  'RemoveMessage',
+]);
 
 const FINISH_REASONS: Record<string, string> = {
   stop: 'stop',
@@ -28,18 +42,19 @@ const FINISH_REASONS: Record<string, string> = {
 export function unwrapMessage(value: unknown): { kind: 'ai' | 'tool' | 'other'; fields: Json } | null {
   if (!isObject(value)) return null;
   if (value.lc === 1 && value.type === 'constructor' && Array.isArray(value.id) && isObject(value.kwargs)) {
-    const className = String(value.id[value.id.length - 1]);
-    return { kind: kindOf(className), fields: value.kwargs };
+    const kind = kindOf(String(value.id[value.id.length - 1]));
+    return kind ? { kind, fields: value.kwargs } : null;
   }
   const type = str(value.type);
-  if (type === undefined || !('content' in value)) return null;
-  return { kind: kindOf(type), fields: value };
+  // A structured output may well have `type` and `content` keys: only LangChain's message types count.
+  const kind = type === undefined || !('content' in value) ? null : kindOf(type);
+  return kind ? { kind, fields: value } : null;
 }
 
-function kindOf(type: string): 'ai' | 'tool' | 'other' {
+function kindOf(type: string): 'ai' | 'tool' | 'other' | null {
   if (AI_TYPES.has(type)) return 'ai';
   if (TOOL_TYPES.has(type)) return 'tool';
-  return 'other';
+  return OTHER_TYPES.has(type) ? 'other' : null;
 }
 
 /** Text and reasoning of a message's content: a string, or content blocks (text, reasoning, thinking). */
@@ -63,10 +78,15 @@ export function readContent(fields: Json): { text: string; reasoning: string } {
   return { text, reasoning };
 }
 
-/** `response_metadata.finish_reason` (OpenAI), `stop_reason` (Anthropic), `finishReason` (Gemini), `done_reason`. */
+/**
+ * `response_metadata.finish_reason` (OpenAI), `stop_reason` (Anthropic; older @langchain/anthropic put it in
+ * `additional_kwargs`), `finishReason` (Gemini), `done_reason` (Ollama).
+ */
 export function readFinishReason(fields: Json): string | undefined {
   const meta = isObject(fields.response_metadata) ? fields.response_metadata : {};
-  const raw = str(meta.finish_reason) ?? str(meta.stop_reason) ?? str(meta.finishReason) ?? str(meta.done_reason);
+  const extra = isObject(fields.additional_kwargs) ? fields.additional_kwargs : {};
+  const raw =
+    str(meta.finish_reason) ?? str(meta.stop_reason) ?? str(meta.finishReason) ?? str(meta.done_reason) ?? str(extra.stop_reason);
   return raw ? normalizeFinishReason(raw) : undefined;
 }
 

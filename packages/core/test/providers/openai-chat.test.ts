@@ -18,6 +18,23 @@ describe('openai chat adapter', () => {
     expect(parseAll(a, ev(''), ev('  '))).toEqual([]);
   });
 
+  it('completes at a clean end after a finish_reason (relays that drop [DONE]), applying a usage chunk after it', () => {
+    const a = createOpenAIChatAdapter();
+    parseAll(a, ev(chunk({ content: 'Hi' })));
+    expect(a.end?.()).toBeNull();
+    parseAll(a, ev(chunk({}, {}, 'stop')));
+    expect(parseAll(a, ev({ ...chunk({}), choices: [], usage: { prompt_tokens: 3, completion_tokens: 1, total_tokens: 4 } }))).toEqual([
+      { usage: { inputTokens: 3, outputTokens: 1, totalTokens: 4 } },
+    ]);
+    expect(a.end?.()).toEqual({ done: true });
+  });
+
+  it('refuses hand-written {content} chunks as a first event instead of ending done with empty text', () => {
+    expect(() => createOpenAIChatAdapter().parse(ev({ content: 'Hello' }))).toThrow(
+      expect.objectContaining({ kind: 'parse', code: 'wrong_protocol' }),
+    );
+  });
+
   it('emits model and id once, and nothing else for a role-only first chunk', () => {
     const a = createOpenAIChatAdapter();
     expect(parseAll(a, ev(chunk({ role: 'assistant', content: '' })))).toEqual([{ model: 'gpt-4o', id: 'chatcmpl-1' }]);
