@@ -7,4 +7,3 @@ export { createFramer, type Framer, type FramerOptions, type FramedEvent, type F
 export { framingFromContentType, sniffFraming, type SniffOptions } from './sniff';
 export { formatFromContentType, isHtml, type BodyFormat } from './content-type';
 export { encodeSseEvent, sseEventPieces, formatEventId, parseEventId, SSE_HEARTBEAT, SSE_PIECE_CHARS, type EventPosition } from './sse-encode';
-export { encodeSseEvent, sseEventPieces, formatEventId, parseEventId, SSE_HEARTBEAT, SSE_PIECE_CHARS, type EventPosition } from './sse-encode';
