@@ -59,8 +59,11 @@ const UI_CHUNKS: Record<string, readonly string[]> = {
   error: ['errorText'],
 };
 
-/** Keys a start/finish chunk may carry besides `type`: a chunk with others is somebody else's `{type:'start'}`. */
-const LIFECYCLE_KEYS = new Set(['type', 'messageId', 'messageMetadata', 'finishReason', 'reason']);
+/**
+ * Keys a lifecycle chunk (start, finish, steps, abort) may carry: a chunk with others, such as a hand-written
+ * `{"type":"start","content":"..."}`, is somebody else's.
+ */
+const LIFECYCLE_KEYS = new Set(['type', 'messageId', 'messageMetadata', 'finishReason', 'reason', 'usage', 'providerMetadata']);
 
 function isUIChunk(json: unknown): json is Json & { type: string } {
   if (!isObject(json) || typeof json.type !== 'string') return false;
@@ -156,7 +159,7 @@ export function createAISDKAdapter(): ProviderAdapter {
         const id = str(chunk.messageId);
         if (id) delta.id = id;
         if (chunk.messageMetadata !== undefined) delta.metadata = chunk.messageMetadata;
-        return delta;
+        return id || 'metadata' in delta ? delta : null;
       }
       case 'text-delta':
         return textOrNull(str(chunk.delta), 'text');
@@ -197,6 +200,14 @@ export function createAISDKAdapter(): ProviderAdapter {
       default:
         // start-step, finish-step, text/reasoning start and end, approvals, chunk types added later.
         return null;
+    }
+  }
+
+  function checkPendingSize(): void {
+    if (pending.length > MAX_PENDING_LINE_CHARS) {
+      throw new StreamError('overflow', 'ai-sdk: a data stream line is larger than the limit', {
+        body: pending.slice(0, 200),
+      });
     }
   }
 
@@ -261,11 +272,7 @@ export function createAISDKAdapter(): ProviderAdapter {
       lines.push(pending);
       pending = '';
     }
-    if (pending.length > MAX_PENDING_LINE_CHARS) {
-      throw new StreamError('overflow', 'ai-sdk: a data stream line is larger than the limit', {
-        body: pending.slice(0, 200),
-      });
-    }
+    checkPendingSize();
     const out: Delta[] = [];
     for (const raw of lines) {
       const line = raw.trim();
@@ -301,8 +308,9 @@ export function createAISDKAdapter(): ProviderAdapter {
       const firstLine = (newline === -1 ? start : start.slice(0, newline)).trimEnd();
       // A text body read in small pieces: `0` or `0:"Hel` may still become a whole `0:"Hello"` line.
       const unfinished = newline === -1 && /^[0-9a-k](:|$)/.test(start) && !isDataStreamLine(firstLine);
-      if (unfinished && start.length <= MAX_PENDING_LINE_CHARS) {
+      if (unfinished) {
         pending = text;
+        checkPendingSize();
         return null;
       }
       check({ ...event, data: text }, json);
