@@ -58,6 +58,8 @@ describe('gemini adapter', () => {
       a,
       ev(chunk([{ text: 'The' }], { finishReason: 'STOP' })),
       ev(chunk([{ text: ' answer' }], { finishReason: 'STOP' })),
+      // After an intermediate STOP (code execution), chunks without a finishReason go on.
+      ev(chunk([{ executableCode: { language: 'PYTHON', code: 'print(6*7)' } }])),
       ev(chunk([{ text: ' is 42.' }], { finishReason: 'STOP' })),
     );
     expect(joined(out).text).toBe('The answer is 42.');
