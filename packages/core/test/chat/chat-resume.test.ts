@@ -28,7 +28,11 @@ async function waitFor(condition: () => boolean, what: string, timeoutMs = 5000)
   }
 }
 
-const lastText = (chat: ChatController) => chat.getSnapshot().messages.at(-1)?.text ?? '';
+/** The answer's text so far (the last message, when it is the assistant's). */
+const lastText = (chat: ChatController) => {
+  const last = chat.getSnapshot().messages.at(-1);
+  return last?.role === 'assistant' ? last.text : '';
+};
 const requestsOf = (method: string) => server.requests.filter((request) => request.method === method);
 
 function recordStatuses(chat: ChatController): StreamStatus[] {
