@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // Serves the mock routes: `tokenstream-mock-server [--port 8787] [--host 127.0.0.1] [--tokens-per-second 30] [--first-token-delay-ms 0]`.
+// The default pace (30 tokens/s) is slow enough to watch the typing; `--tokens-per-second 0` streams unthrottled.
 // Imports the built package (dist/): run `pnpm build` first (the `start` script does).
 import { parseArgs } from 'node:util';
 import { ROUTES, createMockStreamServer } from '../dist/index.js';
@@ -17,7 +18,7 @@ const { values } = parseArgs({
 });
 
 if (values.help) {
-  console.log('Usage: tokenstream-mock-server [--port 8787] [--host 127.0.0.1] [--tokens-per-second N] [--first-token-delay-ms N]');
+  console.log('Usage: tokenstream-mock-server [--port 8787] [--host 127.0.0.1] [--tokens-per-second N (default 30, 0 = unthrottled)] [--first-token-delay-ms N]');
   process.exit(0);
 }
 
@@ -34,14 +35,14 @@ function numberOption(name) {
 
 const port = numberOption('port');
 const options = {};
-const tps = numberOption('tokens-per-second');
-if (tps !== undefined) options.tokensPerSecond = tps;
+const DEFAULT_TOKENS_PER_SECOND = 30;
+options.tokensPerSecond = numberOption('tokens-per-second') ?? DEFAULT_TOKENS_PER_SECOND;
 const delay = numberOption('first-token-delay-ms');
 if (delay !== undefined) options.firstTokenDelayMs = delay;
 
 const server = await createMockStreamServer(options).listen(port, values.host);
-console.log(`@tokenstream/mock-server listening on ${server.url}`);
-for (const r of ROUTES) console.log(`  ${r.method.padEnd(4)} ${server.url}${r.path}  — ${r.format}`);
+console.log(`@tokenstream/mock-server listening on ${server.url} (${options.tokensPerSecond} tokens/s; per request: mock.tokensPerSecond)`);
+for (const r of ROUTES) console.log(`  ${r.method.padEnd(6)} ${server.url}${r.path}  — ${r.format}`);
 console.log(`  WebSocket: ${server.url.replace(/^http/, 'ws')}/ws`);
 console.log('Scenario per request: body field "mock", header x-mock / x-mock-fault (JSON), or query parameters. See README.');
 
