@@ -85,3 +85,21 @@ export function openAiText(events: { data: string }[]): string {
   }
   return text;
 }
+
+/** Every event of a finished SSE body (comments skipped), parsed like `openSse` does. */
+export async function eventsOf(response: Response): Promise<{ id: string; event: string; data: string }[]> {
+  const text = await response.text();
+  const out: { id: string; event: string; data: string }[] = [];
+  for (const block of text.split('\n\n')) {
+    let id = '';
+    let event = '';
+    const data: string[] = [];
+    for (const line of block.split('\n')) {
+      if (line.startsWith('id: ')) id = line.slice(4);
+      else if (line.startsWith('event: ')) event = line.slice(7);
+      else if (line.startsWith('data: ')) data.push(line.slice(6));
+    }
+    if (data.length > 0) out.push({ id, event, data: data.join('\n') });
+  }
+  return out;
+}
