@@ -7,9 +7,9 @@ import { launchChromium, type RunningBrowser } from './support/chromium';
 import { startPlayground, type RunningPlayground } from './support/playground-server';
 
 const ARTIFACTS = fileURLToPath(new URL('../test-artifacts/', import.meta.url));
-const CHAT_ROUTE = '/v1/chat/completions';
+const CHAT_ROUTE = '/mock/v1/chat/completions';
 /** Every route the playground posts to (the mock server's, inside Vite). */
-const MOCK_ROUTE = /^\/(v1\/|v1beta\/|api\/chat$|text$)/;
+const MOCK_ROUTE = /^\/mock\/(v1\/|v1beta\/|api\/chat$|text$|ai-sdk\/chat$|ag-ui\/run$|json\/chat$)/;
 
 let playground: RunningPlayground;
 let browser: RunningBrowser;

@@ -37,17 +37,17 @@ describe('provider rows', () => {
 
   it('HTTP rows post to the route on the page origin', () => {
     const options = chatOptionsFor('ollama', store, 'http://127.0.0.1:5173');
-    expect(options).toMatchObject({ url: 'http://127.0.0.1:5173/api/chat', provider: 'ollama', model: 'llama3.2' });
+    expect(options).toMatchObject({ url: 'http://127.0.0.1:5173/mock/api/chat', provider: 'ollama', model: 'llama3.2' });
     expect(options.transport).toBeUndefined();
   });
 
   it('the WebSocket row uses core\'s websocket transport on the route\'s own path, wss: under https:', () => {
     expect(chatOptionsFor('websocket', store, 'http://127.0.0.1:5173')).toMatchObject({
-      url: 'ws://127.0.0.1:5173/v1/chat/completions',
+      url: 'ws://127.0.0.1:5173/mock/v1/chat/completions',
       transport: 'websocket',
       provider: 'openai',
     });
-    expect(chatOptionsFor('websocket', store, 'https://play.example').url).toBe('wss://play.example/v1/chat/completions');
+    expect(chatOptionsFor('websocket', store, 'https://play.example').url).toBe('wss://play.example/mock/v1/chat/completions');
   });
 });
 

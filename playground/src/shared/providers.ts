@@ -1,4 +1,6 @@
 import {
+  prepareAGUIBody,
+  prepareAISDKBody,
   prepareAnthropicBody,
   prepareGeminiBody,
   prepareOllamaBody,
@@ -11,7 +13,8 @@ import { buildScenario, IDLE_TIMEOUT_MS } from './scenario';
 import type { ProviderId, SettingsStore } from './settings';
 import { PLAYGROUND_TOOLS } from './tools';
 
-// One row per wire format the mock server speaks: which route, which adapter, which request body.
+// One row per wire format the mock server speaks: which route, which adapter, which request body. The mock's
+// routes live under /mock inside Vite (mockStreamPlugin's default), away from any /api/chat of an app.
 
 type PrepareBody = (messages: ChatMessage[], ctx: { tools: object[]; model?: string }) => unknown;
 
@@ -28,24 +31,35 @@ export interface ProviderSetup {
 }
 
 export const PROVIDERS: readonly ProviderSetup[] = [
-  { id: 'openai', label: 'OpenAI Chat Completions', path: '/v1/chat/completions', provider: 'openai', model: 'gpt-4o-mini', prepareBody: prepareOpenAIChatBody },
-  { id: 'responses', label: 'OpenAI Responses', path: '/v1/responses', provider: 'openai-responses', model: 'gpt-4.1-mini', prepareBody: prepareOpenAIResponsesBody },
-  { id: 'anthropic', label: 'Anthropic Messages', path: '/v1/messages', provider: 'anthropic', model: 'claude-3-5-haiku-latest', prepareBody: prepareAnthropicBody },
+  { id: 'openai', label: 'OpenAI Chat Completions', path: '/mock/v1/chat/completions', provider: 'openai', model: 'gpt-4o-mini', prepareBody: prepareOpenAIChatBody },
+  { id: 'responses', label: 'OpenAI Responses', path: '/mock/v1/responses', provider: 'openai-responses', model: 'gpt-4.1-mini', prepareBody: prepareOpenAIResponsesBody },
+  { id: 'anthropic', label: 'Anthropic Messages', path: '/mock/v1/messages', provider: 'anthropic', model: 'claude-3-5-haiku-latest', prepareBody: prepareAnthropicBody },
   {
     id: 'gemini',
     label: 'Gemini',
-    path: '/v1beta/models/gemini-2.0-flash:streamGenerateContent?alt=sse',
+    path: '/mock/v1beta/models/gemini-2.0-flash:streamGenerateContent?alt=sse',
     provider: 'gemini',
     model: 'gemini-2.0-flash',
     prepareBody: prepareGeminiBody,
   },
-  { id: 'ollama', label: 'Ollama (NDJSON)', path: '/api/chat', provider: 'ollama', model: 'llama3.2', prepareBody: prepareOllamaBody },
-  { id: 'text', label: 'Plain text', path: '/text', provider: 'none', prepareBody: prepareTextBody },
+  { id: 'ollama', label: 'Ollama (NDJSON)', path: '/mock/api/chat', provider: 'ollama', model: 'llama3.2', prepareBody: prepareOllamaBody },
+  { id: 'text', label: 'Plain text', path: '/mock/text', provider: 'none', prepareBody: prepareTextBody },
+  // App protocols: what an app's own backend sends (AI SDK route, AG-UI agent, a hand-written JSON route).
+  // useChat's body carries no tools (they live on the server); the mock is handed the playground's tools beside it.
+  {
+    id: 'ai-sdk',
+    label: 'Vercel AI SDK (UI message stream)',
+    path: '/mock/ai-sdk/chat',
+    provider: 'ai-sdk',
+    prepareBody: (messages, ctx) => ({ ...prepareAISDKBody(messages, ctx), tools: ctx.tools }),
+  },
+  { id: 'ag-ui', label: 'AG-UI events', path: '/mock/ag-ui/run', provider: 'ag-ui', prepareBody: prepareAGUIBody },
+  { id: 'json', label: 'JSON lines ({content}, [DONE])', path: '/mock/json/chat', provider: 'json', prepareBody: prepareTextBody },
   // OpenAI Chat events over core's WebSocket transport; the mock accepts the upgrade on the route's own path.
   {
     id: 'websocket',
     label: 'WebSocket (OpenAI events)',
-    path: '/v1/chat/completions',
+    path: '/mock/v1/chat/completions',
     provider: 'openai',
     model: 'gpt-4o-mini',
     prepareBody: prepareOpenAIChatBody,

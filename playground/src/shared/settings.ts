@@ -1,7 +1,7 @@
 // The side panel's choices, kept in one small store that both pages read, so switching between the React
 // and the Vue page keeps them.
 
-export type ProviderId = 'openai' | 'responses' | 'anthropic' | 'gemini' | 'ollama' | 'text' | 'websocket';
+export type ProviderId = 'openai' | 'responses' | 'anthropic' | 'gemini' | 'ollama' | 'text' | 'ai-sdk' | 'ag-ui' | 'json' | 'websocket';
 
 export type FaultId = 'none' | 'drop' | 'stall' | 'http429' | 'http500' | 'html200' | 'malformed' | 'inband' | 'http401';
 
