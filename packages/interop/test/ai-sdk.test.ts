@@ -17,7 +17,10 @@ import { type WebResponseServer, serveWebResponse } from './serve-web-response';
 // The real `ai` package (v6) produces the streams: streamText over its MockLanguageModelV3, turned into a Response by
 // toUIMessageStreamResponse() / createUIMessageStreamResponse(), served over HTTP on 127.0.0.1 and read by createStream.
 
-type ModelPart = Parameters<typeof convertArrayToReadableStream>[0][number];
+type DoStream = NonNullable<ConstructorParameters<typeof MockLanguageModelV3>[0]>['doStream'];
+type StreamResult = Awaited<ReturnType<Extract<DoStream, (...args: never[]) => unknown>>>;
+/** One part of a language model stream (LanguageModelV3StreamPart), as the mock model takes it. */
+type ModelPart = StreamResult['stream'] extends ReadableStream<infer Part> ? Part : never;
 
 const usage = {
   inputTokens: { total: 3, noCache: 3, cacheRead: 0, cacheWrite: 0 },
@@ -60,7 +63,7 @@ function textStep(text: string[], reason = 'stop'): ModelPart[] {
 function mockModel(...steps: ModelPart[][]): MockLanguageModelV3 {
   let call = 0;
   return new MockLanguageModelV3({
-    doStream: async () => ({ stream: convertArrayToReadableStream(steps[Math.min(call++, steps.length - 1)]!) }),
+    doStream: async () => ({ stream: convertArrayToReadableStream<ModelPart>(steps[Math.min(call++, steps.length - 1)]!) }),
   });
 }
 
@@ -192,7 +195,7 @@ describe.each(readers)('AI SDK UI message stream, provider %s, body %s', (provid
         streamText({
           model: new MockLanguageModelV3({
             doStream: async () => ({
-              stream: convertArrayToReadableStream([
+              stream: convertArrayToReadableStream<ModelPart>([
                 { type: 'stream-start', warnings: [] },
                 { type: 'text-start', id: 't' },
                 { type: 'text-delta', id: 't', delta: 'Half an ans' },
@@ -289,7 +292,7 @@ describe('useChat-style requests to an AI SDK route (prepareAISDKBody)', () => {
     const model = new MockLanguageModelV3({
       doStream: async ({ prompt }) => {
         prompts.push(prompt);
-        return { stream: convertArrayToReadableStream(prompts.length === 1 ? toolCallStep : textStep(['18°C, sunny.'])) };
+        return { stream: convertArrayToReadableStream<ModelPart>(prompts.length === 1 ? toolCallStep : textStep(['18°C, sunny.'])) };
       },
     });
     server = await serveWebResponse(async ({ body }) => {
