@@ -79,12 +79,12 @@ function announcedBy(headers: Headers): ProviderName | null {
 }
 
 // LangGraph's and LangServe's first event is the same `event: metadata` {"run_id"}: it is held back until an
-// event that tells them apart (a bounded number of them), then replayed to the chosen adapter.
+// event that tells them apart (a bounded number of them), then replayed to the chosen adapter if it is its own.
 const MAX_HELD_EVENTS = 8;
 const FALLBACK_FOR_HELD: ProviderName = 'langgraph';
 
-function isUndecided(event: RawEvent): boolean {
-  return event.event === 'metadata';
+function isUndecided(event: RawEvent, json: unknown): boolean {
+  return event.event === 'metadata' && isLangGraphEvent(event, json) && isLangChainEvent(event, json);
 }
 
 /**
@@ -96,11 +96,14 @@ export function createAutoAdapter(): ProviderAdapter {
   const held: RawEvent[] = [];
 
   function choose(name: ProviderName, event: RawEvent | null): Delta[] {
-    const adapter = createAdapterByName(name);
+    const protocol = BY_NAME.get(name)!;
+    const adapter = protocol.create();
     inner = adapter;
-    const events = event ? [...held, event] : [...held];
+    // A hand-written stream may send an `event: metadata` of its own: it is not replayed to an adapter that does
+    // not claim it (its first-event check would refuse the stream).
+    const replayed = held.filter((e) => protocol.recognizes(e, tryParseJson(e.data)));
     held.length = 0;
-    return events.flatMap((e) => asList(adapter.parse(e)));
+    return [...replayed, ...(event ? [event] : [])].flatMap((e) => asList(adapter.parse(e)));
   }
 
   return {
@@ -114,7 +117,7 @@ export function createAutoAdapter(): ProviderAdapter {
     },
     parse(event: RawEvent): Delta | Delta[] | null {
       if (inner) return inner.parse(event);
-      if (isUndecided(event) && held.length < MAX_HELD_EVENTS && detectProvider(event) !== null) {
+      if (held.length < MAX_HELD_EVENTS && isUndecided(event, tryParseJson(event.data))) {
         held.push(event);
         return null;
       }

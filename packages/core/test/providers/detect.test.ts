@@ -104,6 +104,12 @@ describe('provider detection', () => {
     expect(serve.end?.()).toEqual([{ done: true }]);
   });
 
+  it('does not replay a held metadata event to a protocol that does not claim it', () => {
+    const auto = createAutoAdapter();
+    expect(parseAll(auto, ev({ run_id: 'x' }, 'metadata'), ev({ content: 'Hi' }))).toEqual([{ text: 'Hi' }]);
+    expect(auto.end?.()).toEqual([{ done: true }]);
+  });
+
   it('forwards end() to the detected adapter: a hand-written stream completes on a clean close', () => {
     const auto = createAutoAdapter();
     expect(auto.end?.()).toBeNull();
