@@ -1,5 +1,5 @@
 import { FORMATS } from './formats';
-import { HTML_ERROR_PAGE, ROUTES, errorPlan, matchChatStreamPath, matchRoute, planRejoin, planStream, type ErrorPlan, type Plan } from './plan';
+import { HTML_ERROR_PAGE, ROUTES, chatKey, errorPlan, matchChatStreamPath, matchRoute, planRejoin, planStream, type ErrorPlan, type Plan } from './plan';
 import { pumpEvents, type ConnectionStat } from './pump';
 import { ScenarioError, resolveScenario, type MockScenarioInput, type ScenarioSources } from './scenario';
 import { DEFAULT_LIMITS, StreamStore, type StoreLimits } from './stream-store';
@@ -182,7 +182,7 @@ async function handle(core: MockCore, request: Request, hooks: ConnectionHooks):
   }
 
   if (chatStream && !route) {
-    const stream = core.store.chatStream(decodeURIComponent(chatStream.chatId));
+    const stream = core.store.chatStream(chatKey(chatStream.route, decodeURIComponent(chatStream.chatId)));
     if (method === 'DELETE') {
       stream?.cancel();
       return new Response(null, { status: 204, headers: CORS_HEADERS });

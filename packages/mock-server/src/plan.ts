@@ -68,6 +68,11 @@ export function matchChatStreamPath(pathname: string): { route: RouteMatch; chat
   return m && route ? { route, chatId: m[2] } : null;
 }
 
+/** Where the store keeps a chat's stream: per route, as two routes are two backends with their own chats. */
+export function chatKey(route: RouteMatch, chatId: string): string {
+  return `${route.path} ${chatId}`;
+}
+
 /** Longest chat id a POST may name its stream by. */
 export const MAX_CHAT_ID_LENGTH = 256;
 
@@ -152,7 +157,7 @@ export function planStream(store: StreamStore, r: StreamRequest): Plan {
   const chatId = chatIdOf(r.body);
   const stream = store.create({
     key,
-    ...(chatId !== undefined ? { chatId } : {}),
+    ...(chatId !== undefined ? { chatId: chatKey(route, chatId) } : {}),
     format: route.format,
     model: answer.model ?? route.format.defaultModel,
     body: r.body,

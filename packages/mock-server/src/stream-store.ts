@@ -167,7 +167,7 @@ export class MockStream {
 
 export interface NewStream {
   key: string;
-  /** The app's chat id (a top-level `id` in the POST body): names the stream for `{route}/{id}/stream`. */
+  /** The app's chat id (a top-level `id` in the POST body) with its route: names the stream for `{route}/{id}/stream`. */
   chatId?: string;
   format: ProviderFormat;
   model: string;

@@ -87,6 +87,12 @@ describe('chat streams over HTTP', () => {
     expect(parseSse(joined.text).at(-1)!.data).toBe('[DONE]');
     expect((await rawRequest(ctx.server.url, '/v1/chat/completions/chat-openai/stream', { method: 'PUT', body: '{}' })).status).toBe(405);
   });
+
+  it('keeps chats per route: the same id on another route is another chat', async () => {
+    await rawRequest(ctx.server.url, '/api/chat', { body: { id: 'chat-routes', messages: [{ role: 'user', content: 'hi' }], mock: { length: 3 } } });
+    expect((await rawRequest(ctx.server.url, '/api/chat/chat-routes/stream')).status).toBe(200);
+    expect((await rawRequest(ctx.server.url, '/text/chat-routes/stream')).status).toBe(204);
+  });
 });
 
 describe('chat streams in process (createMockFetch)', () => {
