@@ -1,8 +1,9 @@
 import { StreamError } from '../errors';
 
 // JSON Patch (RFC 6902) over JSON Pointers (RFC 6901), for AG-UI STATE_DELTA. Copy on write: the document passed in
-// is never changed, only the containers along a changed path are copied, so earlier snapshots keep their state.
-// A patch applies whole or not at all: any failing operation throws a 'parse' StreamError.
+// is never changed, only the containers along a changed path are copied (each at most once per patch, so a patch of
+// many operations on a large state costs the state's size once, not once per operation), and earlier snapshots keep
+// their state. A patch applies whole or not at all: any failing operation throws a 'parse' StreamError.
 
 type Container = Record<string, unknown> | unknown[];
 
@@ -16,12 +17,14 @@ const MAX_PATH_SEGMENTS = 512;
 
 export function applyJsonPatch(document: unknown, patch: unknown): unknown {
   if (!Array.isArray(patch)) throw patchError('a patch must be an array of operations');
+  // Containers this patch copied: not shared with the input, so later operations may change them in place.
+  const owned = new WeakSet<object>();
   let out = document;
-  for (const operation of patch) out = applyOperation(out, operation);
+  for (const operation of patch) out = applyOperation(out, operation, owned);
   return out;
 }
 
-function applyOperation(document: unknown, operation: unknown): unknown {
+function applyOperation(document: unknown, operation: unknown, owned: WeakSet<object>): unknown {
   if (typeof operation !== 'object' || operation === null || Array.isArray(operation)) {
     throw patchError('an operation must be an object');
   }
@@ -29,22 +32,24 @@ function applyOperation(document: unknown, operation: unknown): unknown {
   const path = parsePointer(op.path);
   switch (op.op) {
     case 'add':
-      return add(document, path, requireValue(op));
+      return add(document, path, requireValue(op), owned);
     case 'remove':
-      return remove(document, path);
+      return remove(document, path, owned);
     case 'replace':
       if (path.length === 0) return requireValue(op);
       readAt(document, path); // must exist
-      return add(remove(document, path), path, requireValue(op));
+      return add(remove(document, path, owned), path, requireValue(op), owned);
     case 'move': {
       const from = parsePointer(op.from);
       if (from.length < path.length && from.every((segment, i) => segment === path[i])) {
         throw patchError('cannot move a value into one of its own children');
       }
-      return add(remove(document, from), path, readAt(document, from));
+      const value = readAt(document, from);
+      return add(remove(document, from, owned), path, value, owned);
     }
     case 'copy':
-      return add(document, path, readAt(document, parsePointer(op.from)));
+      // A copy must not share containers with its source: later operations may change either in place.
+      return add(document, path, structuredJsonClone(readAt(document, parsePointer(op.from))), owned);
     case 'test':
       if (!jsonEqual(readAt(document, path), requireValue(op))) throw patchError(`test failed at "${pointerText(path)}"`);
       return document;
@@ -81,17 +86,17 @@ function readAt(document: unknown, path: string[]): unknown {
   return node;
 }
 
-function add(document: unknown, path: string[], value: unknown): unknown {
+function add(document: unknown, path: string[], value: unknown, owned: WeakSet<object>): unknown {
   if (path.length === 0) return value;
-  return changeParent(document, path, (parent, key) => {
+  return changeParent(document, path, owned, (parent, key) => {
     if (Array.isArray(parent)) parent.splice(key === '-' ? parent.length : arrayIndex(parent, key, true), 0, value);
     else parent[key] = value;
   });
 }
 
-function remove(document: unknown, path: string[]): unknown {
+function remove(document: unknown, path: string[], owned: WeakSet<object>): unknown {
   if (path.length === 0) throw patchError('cannot remove the whole state');
-  return changeParent(document, path, (parent, key) => {
+  return changeParent(document, path, owned, (parent, key) => {
     if (Array.isArray(parent)) parent.splice(arrayIndex(parent, key, false), 1);
     else if (Object.hasOwn(parent, key)) delete parent[key];
     else throw patchError(`nothing to remove at "${pointerText(path)}"`);
@@ -99,14 +104,19 @@ function remove(document: unknown, path: string[]): unknown {
 }
 
 /** Copies the containers from the root down to the path's parent, then lets `change` edit the copied parent. */
-function changeParent(document: unknown, path: string[], change: (parent: Container, key: string) => void): unknown {
-  const root = copyContainer(document, path);
+function changeParent(
+  document: unknown,
+  path: string[],
+  owned: WeakSet<object>,
+  change: (parent: Container, key: string) => void,
+): unknown {
+  const root = copyContainer(document, path, owned);
   let parent = root;
   for (let i = 0; i < path.length - 1; i++) {
     const segment = path[i]!;
     const key = Array.isArray(parent) ? arrayIndex(parent, segment, false) : segment;
     if (!Array.isArray(parent) && !Object.hasOwn(parent, segment)) throw patchError(`nothing at "${pointerText(path)}"`);
-    const child = copyContainer((parent as Record<string | number, unknown>)[key], path);
+    const child = copyContainer((parent as Record<string | number, unknown>)[key], path, owned);
     (parent as Record<string | number, unknown>)[key] = child;
     parent = child;
   }
@@ -114,10 +124,28 @@ function changeParent(document: unknown, path: string[], change: (parent: Contai
   return root;
 }
 
-function copyContainer(node: unknown, path: string[]): Container {
-  if (Array.isArray(node)) return [...node];
-  if (isRecord(node)) return { ...node };
-  throw patchError(`"${pointerText(path)}" goes through a value that is not an object or array`);
+function copyContainer(node: unknown, path: string[], owned: WeakSet<object>): Container {
+  if ((Array.isArray(node) || isRecord(node)) && owned.has(node)) return node;
+  let copy: Container;
+  if (Array.isArray(node)) copy = [...node];
+  else if (isRecord(node)) copy = { ...node };
+  else throw patchError(`"${pointerText(path)}" goes through a value that is not an object or array`);
+  owned.add(copy);
+  return copy;
+}
+
+/** A deep copy of a JSON value (a state holds JSON values only). */
+function structuredJsonClone(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(structuredJsonClone);
+  if (isRecord(value)) {
+    const out: Record<string, unknown> = {};
+    // defineProperty keeps a "__proto__" key that came from JSON as plain data.
+    for (const [key, item] of Object.entries(value)) {
+      Object.defineProperty(out, key, { value: structuredJsonClone(item), enumerable: true, writable: true, configurable: true });
+    }
+    return out;
+  }
+  return value;
 }
 
 function arrayIndex(array: unknown[], segment: string, forInsert: boolean): number {

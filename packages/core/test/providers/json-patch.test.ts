@@ -49,6 +49,28 @@ describe('applyJsonPatch: RFC 6902 Appendix A', () => {
     expect(() => applyJsonPatch(doc, patch)).toThrow(expect.objectContaining({ kind: 'parse', code: 'invalid_state_patch' }));
   });
 
+  it('a copy is independent of its source, even when later operations of the same patch change it', () => {
+    const doc = { a: { list: [1] } };
+    const out = applyJsonPatch(doc, [
+      { op: 'copy', from: '/a', path: '/b' },
+      { op: 'add', path: '/b/list/-', value: 2 },
+      { op: 'add', path: '/a/list/-', value: 3 },
+    ]);
+    expect(out).toEqual({ a: { list: [1, 3] }, b: { list: [1, 2] } });
+    expect(doc).toEqual({ a: { list: [1] } });
+  });
+
+  it('many operations on a large state copy it once per patch (hostile: 20 000 appends to 20 000 items)', () => {
+    const doc = { items: Array.from({ length: 20_000 }, (_, i) => i) };
+    const patch = Array.from({ length: 20_000 }, (_, i) => ({ op: 'add', path: '/items/-', value: i }));
+    const started = performance.now();
+    const out = applyJsonPatch(doc, patch) as { items: number[] };
+    // Generous bound: one copy per operation would be 4e8 element copies.
+    expect(performance.now() - started).toBeLessThan(5_000);
+    expect(out.items).toHaveLength(40_000);
+    expect(doc.items).toHaveLength(20_000);
+  });
+
   it('a failing operation leaves nothing half applied (the caller keeps its state)', () => {
     const doc = { a: 1 };
     expect(() => applyJsonPatch(doc, [{ op: 'add', path: '/b', value: 2 }, { op: 'test', path: '/a', value: 5 }])).toThrow();
