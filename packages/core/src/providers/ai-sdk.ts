@@ -97,10 +97,6 @@ const MAX_PENDING_LINE_CHARS = 8 * 1024 * 1024;
 class ToolCallIndex {
   private readonly calls = new Map<string, { index: number; streamed: boolean }>();
 
-  get size(): number {
-    return this.calls.size;
-  }
-
   /** The call's delta head; a call seen first is named (id, and name when given). */
   open(id: string, name?: string): ToolCallDelta {
     const known = this.calls.get(id);
