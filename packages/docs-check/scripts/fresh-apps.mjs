@@ -11,7 +11,7 @@
 //
 //   node packages/docs-check/scripts/fresh-apps.mjs [--keep]     (--keep leaves the temp dir for a look)
 
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -29,15 +29,23 @@ function log(message) {
   console.log(`[fresh-apps ${((Date.now() - started) / 1000).toFixed(1)}s] ${message}`);
 }
 
-/** Runs a command; on failure prints its output and exits (the temp dir is kept for a look). */
+const COMMAND_TIMEOUT_MS = 300_000; // a hung install or test run fails instead of blocking CI
+
+/** Runs a command; resolves with its stdout, or prints its output and exits (the temp dir is kept for a look). */
 function run(command, args, cwd) {
-  const result = spawnSync(command, args, { cwd, encoding: 'utf8', env: { ...process.env, CI: 'true' } });
-  if (result.status !== 0) {
-    console.error(`[fresh-apps] FAILED in ${cwd}: ${command} ${args.join(' ')}\n${result.stdout}\n${result.stderr}`);
-    console.error(`[fresh-apps] the apps are kept in ${work}`);
-    process.exit(1);
-  }
-  return result.stdout;
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd, env: { ...process.env, CI: 'true' }, timeout: COMMAND_TIMEOUT_MS });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('close', (code, signal) => {
+      if (code === 0) return resolve(stdout);
+      console.error(`[fresh-apps] FAILED (${signal ?? `exit ${code}`}) in ${cwd}: ${command} ${args.join(' ')}\n${stdout}\n${stderr}`);
+      console.error(`[fresh-apps] the apps are kept in ${work}`);
+      process.exit(1);
+    });
+  });
 }
 
 const readJson = (path) => JSON.parse(readFileSync(path, 'utf8'));
@@ -65,21 +73,20 @@ log(`working in ${work}`);
 // 1. The tarballs a user would install from npm.
 if (PACKAGES.some((name) => !existsSync(join(root, 'packages', name, 'dist')))) {
   log('building the packages (a dist/ is missing)');
-  run('pnpm', ['build'], root);
+  await run('pnpm', ['build'], root);
 }
 const tarballs = join(work, 'tarballs');
+await Promise.all(PACKAGES.map((name) => run('pnpm', ['pack', '--pack-destination', tarballs], join(root, 'packages', name))));
 const specs = {};
 for (const name of PACKAGES) {
-  const before = new Set(existsSync(tarballs) ? readdirSync(tarballs) : []);
-  run('pnpm', ['pack', '--pack-destination', tarballs], join(root, 'packages', name));
-  const file = readdirSync(tarballs).find((f) => !before.has(f));
+  const file = readdirSync(tarballs).find((f) => f.startsWith(`tokenstream-${name}-`) && f.endsWith('.tgz'));
   specs[`@tokenstream/${name}`] = `file:${join(tarballs, file)}`;
 }
 log(`packed ${Object.keys(specs).join(', ')}`);
 
 // 2. Two fresh apps, as `npm create vite` makes them (the linter left out: not what is tested here).
 for (const [dir, template] of [['react-app', 'react-ts'], ['vue-app', 'vue-ts']]) {
-  run('npm', ['exec', '--yes', '--prefer-offline', '--', CREATE_VITE, dir, '--template', template, '--no-interactive'], work);
+  await run('npm', ['exec', '--yes', '--prefer-offline', '--', CREATE_VITE, dir, '--template', template, '--no-interactive'], work);
   const manifestPath = join(work, dir, 'package.json');
   const manifest = readJson(manifestPath);
   delete manifest.devDependencies.oxlint;
@@ -165,7 +172,7 @@ export async function chatOnce() {
   fireEvent.change(screen.getByLabelText('Message'), { target: { value: 'Hello there' } });
   fireEvent.click(screen.getByRole('button', { name: 'Send' }));
   const texts = () => [...document.querySelectorAll('li')].map((li) => li.textContent);
-  await waitFor(() => expect(texts()).toEqual(${expected}), { timeout: 10_000 });
+  await waitFor(() => expect(texts()).toEqual(${expected}), { timeout: 4_000 });
   await waitFor(() => screen.getByRole('button', { name: 'Send' }));
 }
 `,
@@ -190,7 +197,7 @@ export async function chatOnce() {
     await flushPromises();
     expect(texts()).toEqual([question, answer?.trim()]);
     expect(wrapper.find('button[type="submit"]').exists()).toBe(true);
-  }, { timeout: 10_000 });
+  }, { timeout: 4_000 });
 }
 `,
 );
@@ -239,21 +246,23 @@ if (!mswAvailable) log('WARNING: @tokenstream/mock-server has no ./msw export ye
 
 // 5. Install once, then check, test and build each app as its README would.
 log('npm install (tarballs + registry)');
-run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], work);
+await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], work);
 log('installed');
-run('npx', ['tsc', '-b'], join(work, 'react-app'));
-run('npx', ['vue-tsc', '-b'], join(work, 'vue-app'));
-log(`type-checked (strict) with ${reactExamples.length} React and ${vueExamples.length} Vue README examples`);
-for (const dir of ['react-app', 'vue-app']) {
-  const output = run('npx', ['vitest', 'run'], join(work, dir));
-  log(`${dir}: ${/Tests\s+(.*)/.exec(output.replace(/\x1b\[[0-9;]*m/g, ''))?.[1] ?? 'tests passed'}`);
-  run('npx', ['vite', 'build', '--logLevel', 'error'], join(work, dir));
-}
-log('both apps built with vite');
+// The two apps in parallel, each: type-check, test, build.
+await Promise.all(
+  [['react-app', 'tsc', reactExamples.length], ['vue-app', 'vue-tsc', vueExamples.length]].map(async ([dir, checker, examples]) => {
+    await run('npx', [checker, '-b'], join(work, dir));
+    log(`${dir}: type-checked (strict) with ${examples} README example(s) and the chat box`);
+    const output = await run('npx', ['vitest', 'run'], join(work, dir));
+    log(`${dir}: tests ${/Tests\s+(.*)/.exec(output.replace(/\x1b\[[0-9;]*m/g, ''))?.[1] ?? 'passed'}`);
+    await run('npx', ['vite', 'build', '--logLevel', 'error'], join(work, dir));
+    log(`${dir}: built with vite`);
+  }),
+);
 
 // 6. require() from CommonJS, as an app on Node 20.19+ would.
 const requireAll = PACKAGES.map((name) => `require('@tokenstream/${name}')`).join(', ');
-run(process.execPath, ['--input-type=commonjs', '-e', `[${requireAll}].forEach((m, i) => { if (Object.keys(m).length < 2) throw new Error('empty module ' + i); })`], join(work, 'react-app'));
+await run(process.execPath, ['--input-type=commonjs', '-e', `[${requireAll}].forEach((m, i) => { if (Object.keys(m).length < 2) throw new Error('empty module ' + i); })`], join(work, 'react-app'));
 log(`require() works for ${PACKAGES.length} packages`);
 
 if (!keep) rmSync(work, { recursive: true, force: true });
