@@ -76,7 +76,9 @@ if (PACKAGES.some((name) => !existsSync(join(root, 'packages', name, 'dist')))) 
   await run('pnpm', ['build'], root);
 }
 const tarballs = join(work, 'tarballs');
-await Promise.all(PACKAGES.map((name) => run('pnpm', ['pack', '--pack-destination', tarballs], join(root, 'packages', name))));
+// One pnpm for all (pnpm pack turns `workspace:*` into versions; npm pack would not).
+const filters = PACKAGES.flatMap((name) => ['--filter', `@tokenstream/${name}`]);
+await run('pnpm', ['-r', ...filters, 'pack', '--pack-destination', tarballs], root);
 const specs = {};
 for (const name of PACKAGES) {
   const file = readdirSync(tarballs).find((f) => f.startsWith(`tokenstream-${name}-`) && f.endsWith('.tgz'));
