@@ -1,7 +1,15 @@
 import { EventType } from '@ag-ui/core';
 import { EventSchemas, RunAgentInputSchema } from '@ag-ui/core/schemas';
 import { EventEncoder } from '@ag-ui/encoder';
-import { type ChatMessage, type Delta, type StreamOptions, type StreamSnapshot, createStream, prepareAGUIBody } from '@tokenstream/core';
+import {
+  type ChatMessage,
+  type Delta,
+  type StreamOptions,
+  type StreamSnapshot,
+  createChat,
+  createStream,
+  prepareAGUIBody,
+} from '@tokenstream/core';
 import agUi from '@tokenstream/core/providers/ag-ui';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type WebResponseServer, serveWebResponse } from './serve-web-response';
@@ -241,5 +249,55 @@ describe('prepareAGUIBody', () => {
     const next = prepareAGUIBody(messages, { id: 'thread-7', tools: [] });
     expect(next.threadId).toBe('thread-7');
     expect(next.runId).not.toBe(body.runId);
+  });
+});
+
+describe('a chat against an AG-UI agent (prepareAGUIBody)', () => {
+  it('each request is a valid RunAgentInput; a frontend tool result goes back in the next run', async () => {
+    const inputs: Array<{ threadId: string; runId: string; messages: Array<{ role: string; toolCallId?: string; content?: unknown }> }> = [];
+    server = await serveWebResponse(({ body, headers }) => {
+      const input = RunAgentInputSchema.parse(JSON.parse(body));
+      inputs.push(input as (typeof inputs)[number]);
+      const encoder = new EventEncoder(headers.accept ? { accept: headers.accept } : undefined);
+      const { threadId, runId } = input;
+      const answered = input.messages.some((m) => m.role === 'tool');
+      const run = events(
+        answered
+          ? [
+              { type: EventType.RUN_STARTED, threadId, runId },
+              { type: EventType.TEXT_MESSAGE_START, messageId: 'm2', role: 'assistant' },
+              { type: EventType.TEXT_MESSAGE_CONTENT, messageId: 'm2', delta: 'It is 18 °C.' },
+              { type: EventType.TEXT_MESSAGE_END, messageId: 'm2' },
+              { type: EventType.RUN_FINISHED, threadId, runId },
+            ]
+          : [
+              { type: EventType.RUN_STARTED, threadId, runId },
+              { type: EventType.TOOL_CALL_START, toolCallId: 'tc-1', toolCallName: 'get_weather' },
+              { type: EventType.TOOL_CALL_ARGS, toolCallId: 'tc-1', delta: '{"city":"Paris"}' },
+              { type: EventType.TOOL_CALL_END, toolCallId: 'tc-1' },
+              { type: EventType.RUN_FINISHED, threadId, runId },
+            ],
+      );
+      return new Response(run.map((event) => encoder.encodeSSE(event as never)).join(''), {
+        headers: { 'content-type': encoder.getContentType() },
+      });
+    });
+    const chat = createChat({
+      id: 'thread-42',
+      url: server.url,
+      provider: 'ag-ui',
+      prepareBody: prepareAGUIBody,
+      throttle: 0,
+      retry: false,
+      tools: { get_weather: { description: 'Weather by city', execute: (input) => ({ input, celsius: 18 }) } },
+    });
+    const final = await chat.send('Weather in Paris?');
+    expect(final.status).toBe('done');
+    expect(inputs).toHaveLength(2);
+    expect(inputs.map((input) => input.threadId)).toEqual(['thread-42', 'thread-42']);
+    expect(inputs[0]!.runId).not.toBe(inputs[1]!.runId);
+    expect(inputs[1]!.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'tool']);
+    expect(inputs[1]!.messages[2]).toMatchObject({ toolCallId: 'tc-1', content: '{"input":{"city":"Paris"},"celsius":18}' });
+    expect(final.messages[final.messages.length - 1]).toMatchObject({ role: 'assistant', text: 'It is 18 °C.' });
   });
 });
