@@ -152,6 +152,9 @@ export class LangChainMessageReader {
     state.text += text.length;
     state.reasoning += reasoning.length;
     const chunks = Array.isArray(fields.tool_call_chunks) ? fields.tool_call_chunks : [];
+    // A chunk that carries its calls whole (`tool_calls` and no `tool_call_chunks`, as a model that does not stream
+    // arguments gives them) completes them at once; beside chunks, `tool_calls` is only their partial parse.
+    if (chunks.length === 0) this.readParsedCalls(key, fields, batch);
     chunks.forEach((raw, position) => {
       if (!isObject(raw)) return;
       const call = this.call(key, num(raw.index) ?? position, str(raw.id));
@@ -200,7 +203,15 @@ export class LangChainMessageReader {
         ...(fresh ? { argumentsDelta: fresh } : {}),
       });
     });
-    // Parsed calls are final; their arguments are used only when none were streamed for that call.
+    this.readParsedCalls(key, fields, batch);
+    const usage = readUsage(fields);
+    if (usage) state.usage = usage;
+    this.finishMessage(key, fields, batch, usage !== undefined);
+    return true;
+  }
+
+  /** Parsed calls (`tool_calls`) are final; their arguments are used only when none were streamed for that call. */
+  private readParsedCalls(key: string, fields: Json, batch: DeltaBatch): void {
     const toolCalls = Array.isArray(fields.tool_calls) ? fields.tool_calls : [];
     toolCalls.forEach((raw, position) => {
       if (!isObject(raw)) return;
@@ -217,10 +228,6 @@ export class LangChainMessageReader {
         complete: true,
       });
     });
-    const usage = readUsage(fields);
-    if (usage) state.usage = usage;
-    this.finishMessage(key, fields, batch, usage !== undefined);
-    return true;
   }
 
   private finishMessage(key: string, fields: Json, batch: DeltaBatch, usageChanged: boolean): void {
