@@ -72,3 +72,22 @@ export function describeError(error: unknown, redact: Redactor): string {
   }
   return redact(String(error));
 }
+
+/** An event's data: a JSON document has each string redacted (so patterns see unescaped text), other text as a whole. */
+export function redactEventData(data: string, redact: Redactor): string {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(data);
+  } catch {
+    return redact(data);
+  }
+  const walk = (value: unknown): unknown => {
+    if (typeof value === 'string') return redact(value);
+    if (Array.isArray(value)) return value.map(walk);
+    if (value !== null && typeof value === 'object') {
+      return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, walk(item)]));
+    }
+    return value;
+  };
+  return JSON.stringify(walk(parsed));
+}

@@ -59,6 +59,15 @@ function entriesOfRead(reply: unknown): StreamEntry[] {
   return asEntries(first.messages);
 }
 
+/** destroy() throws on a client that is already closed (e.g. by close() while its watcher was blocked). */
+function destroyQuietly(client: { destroy(): void }): void {
+  try {
+    client.destroy();
+  } catch {
+    // already closed
+  }
+}
+
 interface Waiter {
   afterSeq: number;
   wake(): void;
@@ -137,7 +146,7 @@ export function redisStore(options: RedisStoreOptions): RelayStore {
   const releaseBlocking = (client: RedisClient, healthy: boolean) => {
     busyBlocking.delete(client);
     if (healthy && !closed && idleBlocking.length < maxIdle && client.isReady) idleBlocking.push(client);
-    else client.destroy();
+    else destroyQuietly(client);
   };
 
   const notify = (watcher: Watcher) => {
@@ -306,13 +315,13 @@ export function redisStore(options: RedisStoreOptions): RelayStore {
     async close() {
       closed = true;
       for (const watcher of watchers.values()) for (const waiter of [...watcher.waiters]) waiter.wake();
-      for (const client of [...idleBlocking, ...busyBlocking]) client.destroy();
+      for (const client of [...idleBlocking, ...busyBlocking]) destroyQuietly(client);
       idleBlocking.length = 0;
       busyBlocking.clear();
       const main = mainClient;
       mainClient = null;
       if (main?.isReady) await main.close();
-      else main?.destroy();
+      else if (main) destroyQuietly(main);
     },
   };
 }

@@ -2,7 +2,7 @@ import { createProviderAdapter, type Delta, type ProviderAdapter } from '@tokens
 import { createFramer, framingFromContentType, sniffFraming, type FramedEvent, type Framer, type Framing }
   from '@tokenstream/core/wire';
 import { errorShapeOf, type ErrorShape, type RelayFailure, type ShapedEvent } from './in-band.js';
-import type { Redactor } from './redact.js';
+import { redactEventData, type Redactor } from './redact.js';
 
 export interface ReadUpstreamOptions {
   signal: AbortSignal;
@@ -104,7 +104,7 @@ export async function readUpstream(response: Response, options: ReadUpstreamOpti
         // Provider error events may quote the request's key: they are the one kind of event the relay rewrites.
         if (verdict.error) {
           complete = true;
-          data = options.redact(data);
+          data = redactEventData(data, options.redact);
         }
       }
       const shaped = { event: event.event, data };

@@ -1,12 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createRelay, memoryStore, type Relay } from '../src/index';
+import { tsChild } from './support/child';
 import { fetchUpstream, serveRelay, type Running } from './support/http';
 import { eventsOf, openAiText } from './support/sse-client';
 import { startUpstream, type UpstreamServer } from './support/upstream-server';
-
-const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
 let upstream: UpstreamServer;
 let relay: Relay;
@@ -27,9 +25,8 @@ afterEach(async () => {
 describe('bounded memory', () => {
   it('a 1 GiB upstream line ends in an in-band overflow error while another stream finishes exact; RSS < 200 MiB', () => {
     // Its own process, so that RSS is the relay's: the line is generated lazily and the relay aborts it at 8 MiB.
-    const child = spawnSync(here('../../../node_modules/.bin/tsx'),
-      ['--tsconfig', here('./support/child-tsconfig.json'), here('./support/overflow-child.ts')],
-      { encoding: 'utf8', timeout: 45_000, env: { ...process.env, NODE_OPTIONS: '' } });
+    const run = tsChild('./overflow-child.ts');
+    const child = spawnSync(run.command, run.args, { encoding: 'utf8', timeout: 45_000, env: run.env });
     expect(child.status, child.stderr).toBe(0);
     const report = JSON.parse(child.stdout.trim().split('\n').pop()!) as { hugeEvents: string[]; normalText: string;
       maxRssMiB: number; baseRssMiB: number; hugeMiBSent: number; stats: object };
@@ -67,7 +64,7 @@ describe('bounded memory', () => {
     expect(stats.maxClientBufferedBytes).toBeLessThanOrEqual(16 * 1024 + 16 * 1024 + 1024);
     expect(stats.bufferedBytes).toBe(stats.maxClientBufferedBytes);
     expect(openAiText(await eventsOf(response))).toBe(`${big}${big}end`);
-  });
+  }, 20_000);
 
   it('clientIdleTimeoutMs disconnects a client that stopped reading; the stream stays resumable', async () => {
     // About 10 MB: more than the kernel's socket buffers take, so the client's stall reaches the relay.
