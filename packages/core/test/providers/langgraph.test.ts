@@ -117,6 +117,19 @@ describe('langgraph adapter', () => {
     ]);
   });
 
+  it('completes whole tool_calls carried by a chunk with no tool_call_chunks (a model that does not stream arguments)', () => {
+    const out = parseAll(
+      createLangGraphAdapter(),
+      tuple(aiChunk('', { id: 'a1', tool_calls: [{ id: 'call_9', name: 'lookup', args: { q: 'x' } }], tool_call_chunks: [] })),
+      // Beside chunks, tool_calls is only their partial parse: not read again.
+      tuple(aiChunk('', { id: 'a2', tool_calls: [{ id: 'call_10', name: 'f', args: {} }], tool_call_chunks: [{ index: 0, id: 'call_10', name: 'f', args: '{' }] })),
+    );
+    expect(toolDeltas(out)).toEqual([
+      { index: 0, id: 'call_9', name: 'lookup', argumentsDelta: '{"q":"x"}', complete: true },
+      { index: 1, id: 'call_10', name: 'f', argumentsDelta: '{' },
+    ]);
+  });
+
   it('includes subgraph message tokens, but not subgraph state', () => {
     const out = parseAll(
       createLangGraphAdapter(),
