@@ -28,7 +28,13 @@ export const isOpenAIChatEvent: ProtocolRecognizer = (event, json) => {
   if (event.data.trim() === '[DONE]') return true;
   if (!isObject(json)) return false;
   const error = json.error;
-  return Array.isArray(json.choices) || json.object === 'chat.completion.chunk' || isObject(error) || typeof error === 'string';
+  return (
+    Array.isArray(json.choices) ||
+    json.object === 'chat.completion.chunk' ||
+    json.object === 'error' ||
+    isObject(error) ||
+    typeof error === 'string'
+  );
 };
 
 /**
@@ -125,8 +131,11 @@ function readContentParts(parts: unknown[], batch: DeltaBatch): void {
   }
 }
 
-/** `{"error": {...}}` (OpenAI, OpenRouter, vLLM) or `{"error": "..."}` sent in band. */
+/** `{"error": {...}}` (OpenAI, OpenRouter, vLLM), `{"error": "..."}`, or vLLM's `{"object": "error", "message"}` in band. */
 export function openAIErrorDelta(chunk: Json): Delta | null {
+  if (chunk.object === 'error' && typeof chunk.message === 'string') {
+    return errorDelta(chunk.message, str(chunk.code) ?? (num(chunk.code)?.toString() || str(chunk.type)));
+  }
   const error = chunk.error;
   if (typeof error === 'string') return errorDelta(error);
   if (!isObject(error)) return null;

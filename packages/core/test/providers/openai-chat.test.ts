@@ -29,6 +29,13 @@ describe('openai chat adapter', () => {
     expect(a.end?.()).toEqual({ done: true });
   });
 
+  it("reads vLLM's in-band error object as an error, not as a foreign stream", () => {
+    const vllm = { object: 'error', message: 'This model\'s maximum context length is 4096 tokens.', type: 'BadRequestError', param: null, code: 400 };
+    expect(parseAll(createOpenAIChatAdapter(), ev(vllm))).toEqual([
+      { error: { message: "This model's maximum context length is 4096 tokens.", code: '400' }, finishReason: 'error', done: true },
+    ]);
+  });
+
   it('refuses hand-written {content} chunks as a first event instead of ending done with empty text', () => {
     expect(() => createOpenAIChatAdapter().parse(ev({ content: 'Hello' }))).toThrow(
       expect.objectContaining({ kind: 'parse', code: 'wrong_protocol' }),
