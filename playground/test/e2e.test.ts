@@ -228,7 +228,7 @@ describe('every provider format', () => {
   it('streams the exact mock answer through each wire format (Vue page)', async () => {
     const { page, bodies, consoleErrors } = await openPlayground('Vue');
     await configure(page, { speed: 300, length: 20, reasoning: true });
-    const formats = ['openai', 'responses', 'anthropic', 'gemini', 'ollama', 'text', 'websocket'];
+    const formats = ['openai', 'responses', 'anthropic', 'gemini', 'ollama', 'text', 'ai-sdk', 'ag-ui', 'json', 'websocket'];
     for (const [i, format] of formats.entries()) {
       await page.getByLabel('Provider format').selectOption(format);
       await waitForStatus(page, 'idle'); // a new chat for the new format

@@ -38,6 +38,7 @@ function mount(options: MockServerOptions, server: MockPluginServer): () => void
   server.httpServer?.on('upgrade', (req, socket, head) => {
     const url = req.url ?? '/';
     if (prefixed && (url === DEFAULT_PLUGIN_BASE_PATH || url.startsWith(`${DEFAULT_PLUGIN_BASE_PATH}/`) || url.startsWith(`${DEFAULT_PLUGIN_BASE_PATH}?`))) {
+      (req as IncomingMessage & { originalUrl?: string }).originalUrl ??= url;
       req.url = url.slice(DEFAULT_PLUGIN_BASE_PATH.length) || '/';
       if (!handler.handleUpgrade(req, socket, head)) req.url = url;
       return;

@@ -106,7 +106,11 @@ interface StartMessage {
   lastEventId: string;
 }
 
-function parseStart(raw: string, upgradePath: string): StartMessage | string {
+/**
+ * `mountPrefix`: what the socket's URL has before the mock's own path (a basePath, or the Vite plugin's `/mock`).
+ * A client that names the route by its full path (`/mock/v1/chat/completions`) means the mock's `/v1/...`.
+ */
+function parseStart(raw: string, upgradePath: string, mountPrefix: string): StartMessage | string {
   let msg: unknown;
   try {
     msg = JSON.parse(raw);
@@ -116,8 +120,9 @@ function parseStart(raw: string, upgradePath: string): StartMessage | string {
   if (typeof msg !== 'object' || msg === null) return 'the first message must be a JSON object';
   const m = msg as Record<string, unknown>;
   if (m.type !== 'start') return 'the first message must have type "start"';
-  const route = m.route ?? upgradePath;
+  let route = m.route ?? upgradePath;
   if (typeof route !== 'string') return '"route" must be a string such as "/v1/chat/completions"';
+  if (mountPrefix && (route.startsWith(`${mountPrefix}/`) || route.startsWith(`${mountPrefix}?`))) route = route.slice(mountPrefix.length);
   if (m.lastEventId !== undefined && typeof m.lastEventId !== 'string') return '"lastEventId" must be a string';
   return { route, body: m.body ?? {}, lastEventId: (m.lastEventId as string | undefined) ?? '' };
 }
@@ -186,10 +191,13 @@ export function createWebSocketEndpoint(core: MockCore): WebSocketEndpoint {
     const upgradeUrl = new URL(req.url ?? '/', 'http://mock.local');
     const query = upgradeUrl.searchParams;
     const upgradePath = upgradeUrl.pathname.slice((core.options.basePath ?? '').length);
+    // connect-style mounts (the Vite plugin) keep the full url in originalUrl.
+    const fullPath = new URL((req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? '/', 'http://mock.local').pathname;
+    const mountPrefix = fullPath.endsWith(upgradePath) ? fullPath.slice(0, fullPath.length - upgradePath.length) : '';
     const timer = setTimeout(() => ws.close(1008, 'no start message'), START_TIMEOUT_MS);
     ws.once('message', (data) => {
       clearTimeout(timer);
-      const start = parseStart(String(data), upgradePath);
+      const start = parseStart(String(data), upgradePath, mountPrefix);
       if (typeof start === 'string') return sendErrorAndClose(ws, 400, `mock-server: ${start}`);
       serve(core, ws, start, query).catch(() => ws.terminate());
     });

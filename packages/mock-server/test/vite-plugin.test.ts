@@ -61,6 +61,20 @@ describe('mockStreamPlugin in vite dev', () => {
     expect((await rawRequest(base, '/mock/ai-sdk/chat/vite-chat/stream')).status).toBe(200);
   });
 
+  it('takes upgrades under /mock, with the route named by its full path or not at all', async () => {
+    for (const start of [{ type: 'start', route: '/mock/text', body: { prompt: 'hi' } }, { type: 'start', body: { prompt: 'hi' } }]) {
+      const types = await new Promise<string[]>((resolve, reject) => {
+        const ws = new WebSocket(`${base.replace('http', 'ws')}/mock/text`);
+        const got: string[] = [];
+        ws.on('open', () => ws.send(JSON.stringify(start)));
+        ws.on('message', (d) => got.push(JSON.parse(String(d)).type));
+        ws.on('close', () => resolve(got));
+        ws.on('error', reject);
+      });
+      expect(types).toEqual(['event', 'event', 'event', 'event', 'event', 'end']);
+    }
+  });
+
   it('takes the /mock/ws upgrade too', async () => {
     const messages = await new Promise<string[]>((resolve, reject) => {
       const ws = new WebSocket(`${base.replace('http', 'ws')}/mock/ws`);

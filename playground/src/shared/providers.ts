@@ -23,7 +23,7 @@ export interface ProviderSetup {
   label: string;
   /** Route on the playground's own origin (the mock server runs inside Vite). */
   path: string;
-  provider: ProviderName | 'none';
+  provider: ProviderName | 'auto' | 'none';
   model?: string;
   prepareBody: PrepareBody;
   /** 'websocket': core opens `ws(s)://<origin host><path>` with the browser's WebSocket instead of a fetch. */
@@ -43,7 +43,8 @@ export const PROVIDERS: readonly ProviderSetup[] = [
     prepareBody: prepareGeminiBody,
   },
   { id: 'ollama', label: 'Ollama (NDJSON)', path: '/mock/api/chat', provider: 'ollama', model: 'llama3.2', prepareBody: prepareOllamaBody },
-  { id: 'text', label: 'Plain text', path: '/mock/text', provider: 'none', prepareBody: prepareTextBody },
+  // 'auto' reads a text/plain body as the answer's text ('none' would hand the chunks to onEvent only).
+  { id: 'text', label: 'Plain text', path: '/mock/text', provider: 'auto', prepareBody: prepareTextBody },
   // App protocols: what an app's own backend sends (AI SDK route, AG-UI agent, a hand-written JSON route).
   // useChat's body carries no tools (they live on the server); the mock is handed the playground's tools beside it.
   {
