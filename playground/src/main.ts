@@ -1,4 +1,6 @@
 import { mountReactPage } from './react/mount';
+import { chatSessionId } from './shared/chat-session';
+import { mountResumePanel } from './shared/resume-panel';
 import { settingsStore } from './shared/settings';
 import { mountSettingsPanel } from './shared/settings-panel';
 import { mountVuePage } from './vue/mount';
@@ -12,6 +14,8 @@ const MOUNT: Record<PageName, (el: HTMLElement) => () => void> = { react: mountR
 
 const main = document.getElementById('page')!;
 mountSettingsPanel(document.getElementById('settings')!, settingsStore);
+chatSessionId(); // the chat id goes into the URL at once: a reload or a second tab opens the same chat
+mountResumePanel(document.querySelector('header.top')!);
 
 let current: { name: PageName; unmount: () => void } | null = null;
 

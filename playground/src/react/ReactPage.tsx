@@ -1,5 +1,6 @@
 import { useChat } from '@tokenstream/react';
-import { useMemo, useSyncExternalStore } from 'react';
+import { useEffect, useMemo, useSyncExternalStore } from 'react';
+import { resumableChatOptions, saveMessages } from '../shared/chat-session';
 import { chatOptionsFor } from '../shared/providers';
 import { describeError, isRunning } from '../shared/run-metrics';
 import { settingsStore, type ProviderId } from '../shared/settings';
@@ -14,8 +15,11 @@ export function ReactPage() {
 }
 
 function ReactChat({ provider }: { provider: ProviderId }) {
-  const options = useMemo(() => chatOptionsFor(provider, settingsStore), [provider]);
+  const options = useMemo(() => resumableChatOptions(chatOptionsFor(provider, settingsStore), 'react', provider), [provider]);
   const chat = useChat(options);
+  useEffect(() => {
+    if (options.id !== undefined) saveMessages(options.id, chat.messages);
+  }, [options.id, chat.messages]);
   const running = isRunning(chat.status);
   const visible = chat.messages.filter((m) => m.role === 'user' || m.role === 'assistant');
   const canRegenerate = !running && chat.messages.some((m) => m.role === 'user');

@@ -1,0 +1,54 @@
+import type { ChatMessage, ChatOptions } from '@tokenstream/core';
+import type { ProviderId } from './settings';
+
+// The playground's chat survives a reload and opens in a second tab: its id lives in the page URL (`?chat=`), its
+// messages in localStorage (the app's own way of restoring history), and `resume: true` joins the answer still
+// being generated for it. The mock server serves GET/DELETE {route}/{id}/stream for the id in the POST body.
+
+const PARAM = 'chat';
+const STORAGE_PREFIX = 'tokenstream-playground:chat:';
+const VALID_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+let sessionId: string | null = null;
+
+/** This tab's chat id, from `?chat=` or new (then written into the URL, so a reload or a copied URL keeps it). */
+export function chatSessionId(): string {
+  if (sessionId !== null) return sessionId;
+  const url = new URL(location.href);
+  const fromUrl = url.searchParams.get(PARAM);
+  if (fromUrl !== null && VALID_ID.test(fromUrl)) return (sessionId = fromUrl);
+  sessionId = crypto.randomUUID();
+  url.searchParams.set(PARAM, sessionId);
+  history.replaceState(history.state, '', url);
+  return sessionId;
+}
+
+/** The messages saved for `chatId` (none when nothing is saved or what is saved is unreadable). */
+export function loadMessages(chatId: string): ChatMessage[] {
+  try {
+    const saved: unknown = JSON.parse(localStorage.getItem(STORAGE_PREFIX + chatId) ?? '[]');
+    return Array.isArray(saved) ? (saved as ChatMessage[]) : [];
+  } catch {
+    return [];
+  }
+}
+
+/** Saves the history as it is now, a partial answer included: a join after a reload rebuilds that one in place. */
+export function saveMessages(chatId: string, messages: readonly ChatMessage[]): void {
+  try {
+    localStorage.setItem(STORAGE_PREFIX + chatId, JSON.stringify(messages));
+  } catch {
+    // Storage full or disabled: the chat works on, it just will not come back after a reload.
+  }
+}
+
+/**
+ * `options` for a chat that resumes: one chat per page and provider within the tab's session (the routes differ, and
+ * each page is its own demo), its saved messages restored. The WebSocket row has no GET/DELETE route to join or stop,
+ * so it does not resume.
+ */
+export function resumableChatOptions(options: ChatOptions, page: 'react' | 'vue', provider: ProviderId): ChatOptions {
+  if (options.transport === 'websocket') return options;
+  const id = `${chatSessionId()}-${page}-${provider}`;
+  return { ...options, id, resume: true, messages: loadMessages(id) };
+}
