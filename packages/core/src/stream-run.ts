@@ -225,7 +225,7 @@ export class StreamRun {
       });
     }
     const loaded = this.loaded!;
-    loaded.adapter.open?.(response.headers);
+    if (loaded.adapter.open?.(response.headers) === true) this.adapter = loaded.adapter;
     this.setStatus('streaming');
     return new BodyEventReader(response.body, {
       framing,

@@ -39,6 +39,12 @@ export interface StreamOptions {
   maxEventBytes?: number;
   /** Subscriber notification batching; default 'frame'. A number is a minimum interval in ms; 0 notifies synchronously. */
   throttle?: 'frame' | number | 0;
+  /**
+   * Release `snapshot.text` at an even pace (bursts read as typing), at most `maxLagMs` (default 300) behind what
+   * arrived; the full text at once on done, stop() and error. Off when the user prefers reduced motion. Metrics still
+   * measure the network.
+   */
+  smooth?: boolean | { maxLagMs?: number };
   signal?: AbortSignal;
   /** Requests share this pool's concurrency limit; extra ones wait with status 'queued'. */
   pool?: Pool;
@@ -203,8 +209,11 @@ export interface ProviderAdapter {
    * `{ done: true }` when a clean end completes this protocol (its last signal already arrived, or it has none).
    */
   end?(): Delta | Delta[] | null;
-  /** Called with each accepted response's headers before its events (for protocols a header announces). */
-  open?(headers: Headers): void;
+  /**
+   * Called with each accepted response's headers before its events. Returns true when the headers announced this
+   * protocol (the AI SDK's `x-vercel-ai-*-stream`): the body is then read by this adapter even if it looks like text.
+   */
+  open?(headers: Headers): boolean | void;
 }
 
 export type StreamErrorKind = 'http' | 'network' | 'timeout' | 'parse' | 'provider' | 'overflow' | 'aborted';

@@ -16,7 +16,8 @@ import { createIncrementalJsonParser, type IncrementalJsonParser } from './parti
 // - usage: field-wise merge of the normalized Partial<Usage> deltas, later values override; null until a usage
 //   delta arrived; missing inputTokens/outputTokens count 0; totalTokens is the provider's total when given,
 //   else input + output; reasoningTokens/cachedInputTokens only when some delta reported them.
-// - finishReason: the last non-empty one; 'stop' becomes 'tool_calls' when the turn has a tool call; an `error`
+// - finishReason: the last non-empty one; 'stop' becomes 'tool_calls' when the turn has a tool call the client
+//   must answer (one without a server-streamed `output`); an `error`
 //   delta makes it 'error' and that sticks (a later 'stop' does not hide that the turn failed).
 // - tool calls, by ToolCallDelta.index in order of first appearance: the first id given ('' if none), the first
 //   non-empty name, arguments = the concatenated fragments, input = best-effort partial parse. A call completes
@@ -286,7 +287,7 @@ class AccumulatorImpl implements Accumulator {
       reasoning: this.reasoning.read(),
       toolCalls,
       usage: this.readUsage(previous),
-      finishReason: this.finishReason(toolCalls.length > 0),
+      finishReason: this.finishReason(toolCalls.some((call) => !('output' in call))),
       model: this.model,
       id: this.id,
     };
@@ -360,9 +361,10 @@ class AccumulatorImpl implements Accumulator {
     return usage;
   }
 
-  private finishReason(hasToolCalls: boolean): FinishReason {
+  /** `hasOpenToolCalls`: a call the client must answer (one whose result the server did not stream). */
+  private finishReason(hasOpenToolCalls: boolean): FinishReason {
     if (this.errored) return 'error';
-    if (this.rawFinishReason === 'stop' && hasToolCalls) return 'tool_calls';
+    if (this.rawFinishReason === 'stop' && hasOpenToolCalls) return 'tool_calls';
     return this.rawFinishReason;
   }
 }

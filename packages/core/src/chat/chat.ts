@@ -123,8 +123,10 @@ export function createChat(options: ChatOptions): ChatController {
       if (active !== run) return;
       if (final.status !== 'done') return endRun(run, final.status, final.error);
       // A turn cut by the token limit may hold a truncated call: answer it on the next send, not now.
-      if (final.toolCalls.length === 0 || final.finishReason === 'length') return endRun(run, 'done', null);
-      await runTools(run, run.step!, final.toolCalls);
+      // Calls whose result the server streamed (AI SDK / AG-UI server tools) are answered already.
+      const clientCalls = final.toolCalls.filter((call) => !('output' in call));
+      if (clientCalls.length === 0 || final.finishReason === 'length') return endRun(run, 'done', null);
+      await runTools(run, run.step!, clientCalls);
       if (active !== run) return;
       if (unansweredToolCalls(state.messages).length > 0) {
         // Tools without `execute` wait for addToolResult; the run resumes once every call has a result.
@@ -214,7 +216,9 @@ export function createChat(options: ChatOptions): ChatController {
     // The array is rebuilt once per notification; earlier messages are shared, never cloned.
     update({ messages: [...step.prefix, message], status: runningStatus(snapshot.status), queuePosition: snapshot.queuePosition });
     if (options.startToolsEarly ?? true) {
-      for (const call of snapshot.toolCalls) if (call.complete) startTool(run, step, call);
+      const tools = options.tools ?? {};
+      // Only calls of the app's own tools start early: another call may be one the server runs and answers.
+      for (const call of snapshot.toolCalls) if (call.complete && tools[call.name]?.execute) startTool(run, step, call);
     }
   }
 

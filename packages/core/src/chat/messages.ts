@@ -64,10 +64,10 @@ export function trailingToolTurn(
   return null;
 }
 
-/** Calls of the trailing tool turn that have no result yet. */
+/** Calls of the trailing tool turn that have no result yet (a call the server answered in-stream has its `output`). */
 export function unansweredToolCalls(messages: ChatMessage[]): ToolCall[] {
   const turn = trailingToolTurn(messages);
-  return turn ? turn.calls.filter((call) => !turn.answered.has(call.id)) : [];
+  return turn ? turn.calls.filter((call) => !turn.answered.has(call.id) && !('output' in call)) : [];
 }
 
 /**

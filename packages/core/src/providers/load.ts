@@ -1,4 +1,5 @@
-import type { Delta, ProviderAdapter, RawEvent, StreamOptions } from '../types';
+import { StreamError } from '../errors';
+import type { Delta, ProviderAdapter, ProviderName, RawEvent, StreamOptions } from '../types';
 
 export interface LoadedAdapter {
   adapter: ProviderAdapter;
@@ -17,10 +18,16 @@ export async function loadAdapter(provider: StreamOptions['provider']): Promise<
     return { adapter: provider, auto: false, recognizes: () => true };
   }
   if (provider === 'none') return { adapter: rawEventsAdapter(), auto: false, recognizes: () => true };
-  const legacy = await import('./index');
-  const registry = { createAutoAdapter: legacy.createAutoAdapter, createAdapterByName: (n: never) => legacy.createProviderAdapter(n)! };
+  const registry = await import('./registry');
   const auto = provider === undefined || provider === 'auto';
-  const create = auto ? registry.createAutoAdapter : () => registry.createAdapterByName(provider as never);
+  if (!auto && !registry.PROVIDER_NAMES.includes(provider as ProviderName)) {
+    throw new StreamError(
+      'parse',
+      `Unknown provider ${JSON.stringify(provider)}; expected 'auto', 'none', a ProviderAdapter or one of ${registry.PROVIDER_NAMES.join(', ')}`,
+      { code: 'unknown_provider' },
+    );
+  }
+  const create = auto ? registry.createAutoAdapter : () => registry.createAdapterByName(provider as ProviderName);
   const adapter = create();
   const recognizes = (line: string) => {
     try {

@@ -108,12 +108,15 @@ export function createAutoAdapter(): ProviderAdapter {
 
   return {
     name: 'auto',
-    open(headers: Headers): void {
+    open(headers: Headers): boolean {
+      let announced = false;
       if (!inner) {
-        const announced = announcedBy(headers);
-        if (announced) inner = createAdapterByName(announced);
+        const name = announcedBy(headers);
+        if (name) inner = createAdapterByName(name);
+        announced = name !== null;
       }
       inner?.open?.(headers);
+      return announced;
     },
     parse(event: RawEvent): Delta | Delta[] | null {
       if (inner) return inner.parse(event);
