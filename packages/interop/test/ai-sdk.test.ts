@@ -265,10 +265,9 @@ const DATA_STREAM_BODY =
   'e:{"finishReason":"stop","usage":{"promptTokens":3,"completionTokens":10},"isContinued":false}\n' +
   'd:{"finishReason":"stop","usage":{"promptTokens":3,"completionTokens":10}}\n';
 
-// Read with the adapter object. With 'auto' the engine reads a text/plain body as plain text (stream-run.ts readBody)
-// even when `x-vercel-ai-data-stream: v1` announced the protocol, so the raw `0:"..."` lines become the answer: the
-// engine's to change (see the report), then add the two 'auto' rows here.
-describe.each(readers.filter(([kind]) => kind !== 'auto'))('AI SDK 4 data stream, provider %s, body %s', (providerKind, split) => {
+// Under 'auto' the `x-vercel-ai-data-stream: v1` header announces the protocol, so the text/plain body is never read
+// as plain text.
+describe.each(readers)('AI SDK 4 data stream, provider %s, body %s', (providerKind, split) => {
   it('exact text, id, usage and finish reason', async () => {
     const { snapshot } = await read(
       () =>
