@@ -93,6 +93,13 @@ describe('langchain adapter', () => {
     expect(out).toEqual([{ state: { type: 'article', content: 'not a message' } }]);
   });
 
+  it('skips odd shapes inside a recognised stream and fails malformed JSON with a parse error', () => {
+    const a = createLangChainAdapter();
+    expect(parseAll(a, ev('"ok"', 'data'), ev('null', 'data'), ev({ run_id: 5 }, 'metadata'), ev({ x: 1 }, 'future'), ev('""', 'data'))).toEqual([{ text: 'ok' }]);
+    expect(() => a.parse(ev('"unterminated', 'data'))).toThrow(expect.objectContaining({ kind: 'parse' }));
+    expect(() => a.parse(ev('{"content":', 'data'))).toThrow(expect.objectContaining({ kind: 'parse' }));
+  });
+
   it('refuses a first event of another protocol', () => {
     expect(() => createLangChainAdapter().parse(ev({ content: 'x' }))).toThrow(expect.objectContaining({ code: 'wrong_protocol' }));
   });

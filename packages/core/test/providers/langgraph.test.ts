@@ -139,6 +139,35 @@ describe('langgraph adapter', () => {
     expect(out).toEqual([{ text: 'from a subgraph' }]);
   });
 
+  it('skips odd shapes inside a recognised stream, and fails malformed JSON with a parse error', () => {
+    const a = createLangGraphAdapter();
+    const odd = [
+      ev({ run_id: 'r' }, 'metadata'),
+      ev({ not: 'a tuple' }, 'messages'),
+      ev([null, {}], 'messages'),
+      ev([{ type: 'AIMessageChunk', content: 42, tool_call_chunks: 'x', usage_metadata: [] }, {}], 'messages'),
+      ev('"a string state"', 'values'),
+      ev({ agent: { messages: 'not a list' } }, 'updates'),
+      ev([1, 2], 'messages/partial'),
+      ev({ anything: true }, 'debug'),
+      ev({ x: 1 }, 'some-future-event'),
+    ];
+    expect(parseAll(a, ...odd)).toEqual([{ id: 'r' }, { state: 'a string state' }]);
+    expect(() => a.parse(ev('[{"type":"AIMessageChunk"', 'messages'))).toThrow(expect.objectContaining({ kind: 'parse' }));
+  });
+
+  it('reads a long run of values events without repeating text (each message once)', () => {
+    const a = createLangGraphAdapter();
+    const messages: object[] = [human];
+    const events = [];
+    for (let i = 0; i < 200; i++) {
+      messages.push({ type: 'ai', content: `step ${i}. `, id: `m${i}` });
+      events.push(ev({ messages: [...messages] }, 'values'));
+    }
+    const text = joined(parseAll(a, ...events)).text;
+    expect(text).toBe(Array.from({ length: 200 }, (_, i) => `step ${i}. `).join(''));
+  });
+
   it('keeps custom events as data parts', () => {
     expect(parseAll(createLangGraphAdapter(), ev({ progress: 0.5 }, 'custom'))).toEqual([{ data: { type: 'custom', data: { progress: 0.5 } } }]);
   });
