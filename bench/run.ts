@@ -26,6 +26,7 @@ const STEPS: Step[] = [
   { name: 'early-tools', file: 'early-tools.step.ts' },
   { name: 'bundle', file: 'bundle.bench.ts' },
   { name: 'memory', file: 'memory.bench.ts' },
+  { name: 'relay-load', file: 'relay-load.bench.ts' },
   { name: 'render', file: 'render.bench.ts' },
 ];
 

@@ -56,7 +56,7 @@ export function redactText(text: string, exact: readonly string[] = []): string 
   let out = text;
   for (const value of exact) if (out.includes(value)) out = out.split(value).join(REDACTED);
   for (const pattern of PATTERNS) {
-    out = out.replace(pattern, (match: string, prefix?: unknown) => (typeof prefix === 'string' && prefix !== ''
+    out = out.replace(pattern, (_match: string, prefix?: unknown) => (typeof prefix === 'string' && prefix !== ''
       ? `${prefix}${REDACTED}` : REDACTED));
   }
   return out.replace(URLS, '[url]').replace(IPV4, '[address]').replace(IPV6, '[address]');
