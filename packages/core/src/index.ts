@@ -16,3 +16,4 @@ export {
   type AnthropicBodyContext,
 } from './chat/bodies';
 export { prepareAISDKBody, prepareAGUIBody, type AISDKBodyContext, type AGUIBodyContext } from './chat/app-bodies';
+export { splitMarkdownBlocks, type MarkdownBlocks } from './markdown/blocks';

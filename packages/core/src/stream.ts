@@ -1,5 +1,5 @@
 import { joinHeaders, openJoin } from './join';
-import { SnapshotStore } from './store/snapshot-store';
+import { PacedSnapshotStore } from './smooth/paced-store';
 import { StreamRun } from './stream-run';
 import type { StreamController, StreamOptions, StreamSnapshot } from './types';
 
@@ -27,7 +27,7 @@ export function idleStreamSnapshot(): StreamSnapshot {
  * keeps the partial output, reset() returns to idle. Nothing runs and nothing touches the DOM until start().
  */
 export function createStream(options: StreamOptions): StreamController {
-  const store = new SnapshotStore<StreamSnapshot>(IDLE_SNAPSHOT, options.throttle ?? 'frame');
+  const store = new PacedSnapshotStore(IDLE_SNAPSHOT, options.throttle ?? 'frame');
   let current: StreamRun | null = null;
   /** A join whose first GET is still pending (nothing published yet). */
   let pendingJoin: AbortController | null = null;
@@ -42,6 +42,7 @@ export function createStream(options: StreamOptions): StreamController {
       current?.detach();
       const runOptions = overrides ? { ...options, ...overrides } : options;
       store.throttle = runOptions.throttle ?? 'frame';
+      store.configure(runOptions.smooth);
       const run = new StreamRun(runOptions, store);
       current = run;
       const detachSignal = linkSignal(runOptions.signal, () => run.abort());

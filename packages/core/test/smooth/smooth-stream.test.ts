@@ -1,0 +1,127 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createChat, createStream, type StreamSnapshot } from '../../src';
+import { bytes, openAIChatStream, scriptedFetch, streamResponse } from '../helpers/fake-fetch';
+
+const BURST = 'x'.repeat(199) + ' ';
+
+/** A plain-text body: `count` bursts of 200 characters, one every 100 ms; then it ends as told. */
+function burstyFetch(count: number, end: 'close' | 'error' | 'hang' = 'close') {
+  return scriptedFetch((request) =>
+    streamResponse(
+      {
+        chunks: Array.from({ length: count }, () => bytes(BURST)),
+        before: (index) => (index === 0 ? undefined : new Promise((resolve) => setTimeout(resolve, 100))),
+        end,
+      },
+      { signal: request.signal, headers: { 'content-type': 'text/plain' } },
+    ),
+  );
+}
+
+/** Every notified text length with the fake time it was seen at. */
+function record(controller: { subscribe(l: () => void): () => void; getSnapshot(): StreamSnapshot }) {
+  const seen: Array<{ at: number; length: number; status: string }> = [];
+  controller.subscribe(() => {
+    const snapshot = controller.getSnapshot();
+    seen.push({ at: Date.now(), length: snapshot.text.length, status: snapshot.status });
+  });
+  return seen;
+}
+
+afterEach(() => {
+  vi.useRealTimers();
+  vi.unstubAllGlobals();
+});
+
+describe('createStream({ smooth })', () => {
+  it('releases bursts of 200 characters evenly, within the lag bound, and the full text at once on done', async () => {
+    vi.useFakeTimers();
+    const start = Date.now();
+    const { fetch } = burstyFetch(20);
+    const stream = createStream({ url: 'http://t', fetch, format: 'text', smooth: true });
+    const seen = record(stream);
+    const done = stream.start();
+    await vi.advanceTimersByTimeAsync(5000);
+    const final = await done;
+    expect(final.text).toBe(BURST.repeat(20));
+    const streaming = seen.filter((s) => s.status === 'streaming');
+    // Arrival of burst k at ~k*100 ms: shown within 300 ms (+ one tick and one notification interval of slack).
+    for (const s of streaming) {
+      const arrivedBefore = Math.max(0, Math.floor((s.at - start - 300 - 40) / 100) + 1) * 200;
+      expect(s.length).toBeGreaterThanOrEqual(Math.min(arrivedBefore, 20 * 200));
+    }
+    // Even: no notification shows most of a burst at once.
+    const steps = streaming.slice(1).map((s, i) => s.length - streaming[i]!.length);
+    expect(Math.max(...steps)).toBeLessThan(100);
+    expect(steps.length).toBeGreaterThan(40);
+    expect(seen.at(-1)).toMatchObject({ status: 'done', length: 4000 });
+    // Metrics measure the network, not the pace.
+    expect(final.metrics.ttftMs).not.toBeNull();
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('shows everything that arrived at once on stop()', async () => {
+    vi.useFakeTimers();
+    const { fetch } = burstyFetch(10, 'hang');
+    const stream = createStream({ url: 'http://t', fetch, format: 'text', smooth: { maxLagMs: 1000 } });
+    const done = stream.start();
+    await vi.advanceTimersByTimeAsync(450);
+    const paced = stream.getSnapshot().text.length;
+    expect(paced).toBeGreaterThan(0);
+    expect(paced).toBeLessThan(1000); // 5 bursts arrived, fewer shown
+    stream.stop();
+    expect(stream.getSnapshot()).toMatchObject({ status: 'aborted', text: BURST.repeat(5) });
+    await vi.advanceTimersByTimeAsync(1000); // the scripted body's pending pull unwinds
+    await done;
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('shows everything that arrived at once on error', async () => {
+    vi.useFakeTimers();
+    const { fetch } = burstyFetch(3, 'error');
+    const stream = createStream({ url: 'http://t', fetch, format: 'text', retry: false, smooth: { maxLagMs: 2000 } });
+    const done = stream.start();
+    await vi.advanceTimersByTimeAsync(1000);
+    const final = await done;
+    expect(final.status).toBe('error');
+    expect(stream.getSnapshot().text).toBe(BURST.repeat(3));
+  });
+
+  it('is off when the user prefers reduced motion', async () => {
+    vi.useFakeTimers();
+    vi.stubGlobal('matchMedia', (query: string) => ({ matches: query.includes('reduce') }));
+    const { fetch } = burstyFetch(3, 'hang');
+    const stream = createStream({ url: 'http://t', fetch, format: 'text', smooth: true });
+    const done = stream.start();
+    await vi.advanceTimersByTimeAsync(250);
+    expect(stream.getSnapshot().text).toBe(BURST.repeat(3));
+    stream.stop();
+    await done;
+  });
+
+  it('paces a chat answer and ends with the full message', async () => {
+    vi.useFakeTimers();
+    const words = Array.from({ length: 8 }, (_, i) => `${String(i).repeat(99)} `);
+    const { fetch } = scriptedFetch((request) =>
+      streamResponse(
+        {
+          chunks: openAIChatStream(words).split('\n\n').filter(Boolean).map((event) => bytes(`${event}\n\n`)),
+          before: (index) => (index < 2 ? undefined : new Promise((resolve) => setTimeout(resolve, 100))),
+        },
+        { signal: request.signal },
+      ),
+    );
+    const chat = createChat({ url: 'http://t', fetch, smooth: true });
+    const lengths: number[] = [];
+    chat.subscribe(() => {
+      const last = chat.getSnapshot().messages.at(-1);
+      if (last?.role === 'assistant') lengths.push(last.text.length);
+    });
+    const sent = chat.send('hi');
+    await vi.advanceTimersByTimeAsync(3000);
+    const final = await sent;
+    expect(final.messages.at(-1)!.text).toBe(words.join(''));
+    const steps = lengths.slice(1).map((length, i) => length - lengths[i]!);
+    expect(Math.max(...steps)).toBeLessThan(100); // each 100-character delta is spread over several frames
+  });
+});
