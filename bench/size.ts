@@ -6,12 +6,14 @@ let over = 0;
 const rows = [];
 for (const entry of OUR_ENTRIES) {
   const m = await measure(entry);
-  const status = m.budget === undefined ? '' : m.gzipBytes <= m.budget ? 'ok' : 'OVER BUDGET';
+  const checked = m.lazyBudget ? m.withLazyGzipBytes : m.gzipBytes;
+  const status = m.budget === undefined ? '' : checked <= m.budget ? 'ok' : 'OVER BUDGET';
   if (status === 'OVER BUDGET') over++;
   rows.push({
     entry: m.name,
     'min bytes': m.minBytes,
     'gzip bytes': m.gzipBytes,
+    'gzip with lazy chunks': m.withLazyGzipBytes,
     budget: m.budget === undefined ? '' : `${m.budget} (${m.note ?? ''})`,
     status,
   });

@@ -9,7 +9,6 @@ import { BodyEventReader } from './transport/body-reader';
 import { abortedError, openResponse } from './transport/http-attempt';
 import { DEFAULT_ACCEPT, encodeBody, readErrorBody, resolveHeaders, toHeaderSafe } from './transport/request';
 import { collectSecrets, redactError } from './transport/secrets';
-import { runWebSocketAttempt } from './transport/websocket';
 import { isHtml } from './wire/content-type';
 import { framingFromContentType } from './wire/sniff';
 import type { Delta, ProviderAdapter, RawEvent, StreamOptions, StreamSnapshot, StreamStatus, WebSocketConstructorLike } from './types';
@@ -278,6 +277,8 @@ export class StreamRun {
 
   private async webSocketAttempt(signal: AbortSignal, touch: () => void): Promise<void> {
     const WebSocketImpl = (this.options.WebSocket ?? globalThis.WebSocket) as WebSocketConstructorLike;
+    // Loaded on demand: an app on HTTP does not ship the WebSocket transport.
+    const { runWebSocketAttempt } = await import('./transport/websocket');
     this.setStatus('streaming');
     this.adapter = this.loaded!.adapter;
     await runWebSocketAttempt({
