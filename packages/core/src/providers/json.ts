@@ -59,14 +59,15 @@ export const isJsonChunkEvent: ProtocolRecognizer = (event, json) => {
   if (event.data.trim() === '[DONE]') return true;
   if (!isObject(json)) return false;
   if ('choices' in json || 'candidates' in json) return false;
+  if (event.event === 'error' && typeof json.message === 'string') return true;
   return textOf(json) !== undefined || isTerminal(json) || errorMessage(json.error) !== undefined;
 };
 
 /**
  * Hand-written backends (an Express or Next.js route relaying a model's tokens): each SSE event or NDJSON line is
  * `{content|text|delta|token|response: "..."}` (optionally `reasoning`, `finish_reason`/`finishReason`, `usage`),
- * ending with `[DONE]`, `{"done": true}` or `{"type": "done"}`; errors are `{"error": "..."}` or
- * `{"error": {"message"}}`.
+ * ending with `[DONE]`, `{"done": true}` or `{"type": "done"}`; errors are `{"error": "..."}`,
+ * `{"error": {"message"}}` or an `event: error` with `{"message"}`.
  */
 export function createJsonAdapter(): ProviderAdapter {
   const check = createProtocolCheck('json', isJsonChunkEvent);
@@ -78,9 +79,11 @@ export function createJsonAdapter(): ProviderAdapter {
       const json = readEventJson(event, 'json');
       check(event, json);
       if (event.data.trim() === '[DONE]') return { done: true };
+      if (json === undefined && event.event === 'error') return errorDelta(event.data.trim().slice(0, 1000));
       const chunk = json === undefined ? parseJsonPayload(event.data, 'json', event.event) : json;
       if (!isObject(chunk)) return null;
-      const message = errorMessage(chunk.error);
+      // `event: error` + `{"message"}` is how many routes report a failure mid-stream.
+      const message = errorMessage(chunk.error) ?? (event.event === 'error' ? (str(chunk.message) ?? event.data) : undefined);
       if (message !== undefined) {
         const code = isObject(chunk.error) ? (str(chunk.error.code) ?? num(chunk.error.code)?.toString()) : undefined;
         return errorDelta(message, code);

@@ -40,6 +40,16 @@ describe('json adapter (hand-written backends)', () => {
     expect(parseAll(createJsonAdapter(), ev({ error: { message: 'boom', code: 'overloaded' } }))).toEqual([
       { error: { message: 'boom', code: 'overloaded' }, finishReason: 'error', done: true },
     ]);
+    // A route's `event: error` with {"message"} is an error too, never skipped into a `done`.
+    expect(parseAll(createJsonAdapter(), ev({ content: 'part' }), ev({ message: 'Upstream failed' }, 'error')).at(-1)).toEqual({
+      error: { message: 'Upstream failed' },
+      finishReason: 'error',
+      done: true,
+    });
+    expect(parseAll(createJsonAdapter(), ev({ content: 'part' }), ev('Model overloaded', 'error')).at(-1)).toMatchObject({
+      error: { message: 'Model overloaded' },
+      done: true,
+    });
     // `error: null` beside content is no error.
     expect(parseAll(createJsonAdapter(), ev({ content: 'ok', error: null }))).toEqual([{ text: 'ok' }]);
   });
