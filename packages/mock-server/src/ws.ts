@@ -120,9 +120,10 @@ function parseStart(raw: string, upgradePath: string, mountPrefix: string): Star
   if (typeof msg !== 'object' || msg === null) return 'the first message must be a JSON object';
   const m = msg as Record<string, unknown>;
   if (m.type !== 'start') return 'the first message must have type "start"';
-  let route = m.route ?? upgradePath;
-  if (typeof route !== 'string') return '"route" must be a string such as "/v1/chat/completions"';
-  if (mountPrefix && (route.startsWith(`${mountPrefix}/`) || route.startsWith(`${mountPrefix}?`))) route = route.slice(mountPrefix.length);
+  const named = m.route ?? upgradePath;
+  if (typeof named !== 'string') return '"route" must be a string such as "/v1/chat/completions"';
+  const prefixed = mountPrefix !== '' && (named.startsWith(`${mountPrefix}/`) || named.startsWith(`${mountPrefix}?`));
+  const route = prefixed ? named.slice(mountPrefix.length) : named;
   if (m.lastEventId !== undefined && typeof m.lastEventId !== 'string') return '"lastEventId" must be a string';
   return { route, body: m.body ?? {}, lastEventId: (m.lastEventId as string | undefined) ?? '' };
 }
