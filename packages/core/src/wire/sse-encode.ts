@@ -12,38 +12,53 @@ export const SSE_PIECE_CHARS = 16 * 1024;
  * several `data:` lines, which parsers rejoin with LF. An event name of '' or 'message' is left out (the default).
  */
 export function* sseEventPieces(id: string, event: string, data: string, maxChars = SSE_PIECE_CHARS): Generator<string> {
-  let head = id === '' ? '' : `id: ${id}\n`;
-  if (event !== '' && event !== 'message') head += `event: ${event}\n`;
-  let piece = head;
+  const limit = Math.max(2, maxChars);
+  let piece = '';
+  /** Appends text, yielding full pieces as they fill up. */
+  function* add(text: string): Generator<string> {
+    let at = 0;
+    while (text.length - at > limit - piece.length) {
+      let cut = at + (limit - piece.length);
+      // A high surrogate stays with its low half: a lone one would be encoded as U+FFFD.
+      if (isHighSurrogate(text.charCodeAt(cut - 1))) cut--;
+      if (cut > at || piece !== '') {
+        yield piece + text.slice(at, cut);
+        piece = '';
+        at = cut;
+      } else {
+        // limit 1 with a pair next: the pair goes out whole
+        yield text.slice(at, at + 2);
+        at += 2;
+      }
+    }
+    piece += text.slice(at);
+  }
+  if (id !== '') yield* add(`id: ${id}\n`);
+  if (event !== '' && event !== 'message') yield* add(`event: ${event}\n`);
   let start = 0;
   for (;;) {
     const end = nextLineBreak(data, start);
-    const lineEnd = end === -1 ? data.length : end;
-    piece += 'data: ';
-    let at = start;
-    while (lineEnd - at > maxChars - piece.length) {
-      const room = Math.max(1, maxChars - piece.length);
-      let cut = at + room;
-      // A high surrogate stays with its low half: a lone one would be encoded as U+FFFD.
-      if (isHighSurrogate(data.charCodeAt(cut - 1)) && cut < lineEnd) cut--;
-      if (cut <= at) cut = at + room;
-      piece += data.slice(at, cut);
-      yield piece;
-      piece = '';
-      at = cut;
-    }
-    piece += `${data.slice(at, lineEnd)}\n`;
+    yield* add('data: ');
+    yield* add(data.slice(start, end === -1 ? data.length : end));
+    yield* add('\n');
     if (end === -1) break;
     start = data.charCodeAt(end) === 13 && data.charCodeAt(end + 1) === 10 ? end + 2 : end + 1;
   }
-  yield `${piece}\n`;
+  yield* add('\n');
+  if (piece !== '') yield piece;
 }
 
 /** One whole event in SSE framing (see `sseEventPieces`). */
 export function encodeSseEvent(id: string, event: string, data: string): string {
-  let out = '';
-  for (const piece of sseEventPieces(id, event, data, Number.MAX_SAFE_INTEGER)) out += piece;
-  return out;
+  let out = id === '' ? '' : `id: ${id}\n`;
+  if (event !== '' && event !== 'message') out += `event: ${event}\n`;
+  let start = 0;
+  for (;;) {
+    const end = nextLineBreak(data, start);
+    out += `data: ${end === -1 ? data.slice(start) : data.slice(start, end)}\n`;
+    if (end === -1) return `${out}\n`;
+    start = data.charCodeAt(end) === 13 && data.charCodeAt(end + 1) === 10 ? end + 2 : end + 1;
+  }
 }
 
 function nextLineBreak(text: string, from: number): number {
