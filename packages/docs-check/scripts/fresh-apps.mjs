@@ -5,7 +5,7 @@
 //   - type-check both apps as create-vite sets them up (tsc -b / vue-tsc -b, strict),
 //   - run component tests in happy-dom against createMockFetch and against MSW (@tokenstream/mock-server/msw),
 //   - build both apps with vite,
-//   - require() every package from CommonJS (Node 20.19+ can require ESM).
+//   - require() every package from CommonJS (Node 20.19+ can require ESM), and type-check that under nodenext.
 // One npm install (npm workspaces) serves both apps. Needs the npm registry; run `pnpm build` first (done here
 // when a package has no dist/).
 //
@@ -262,10 +262,22 @@ await Promise.all(
   }),
 );
 
-// 6. require() from CommonJS, as an app on Node 20.19+ would.
-const requireAll = PACKAGES.map((name) => `require('@tokenstream/${name}')`).join(', ');
-await run(process.execPath, ['--input-type=commonjs', '-e', `[${requireAll}].forEach((m, i) => { if (Object.keys(m).length < 2) throw new Error('empty module ' + i); })`], join(work, 'react-app'));
-log(`require() works for ${PACKAGES.length} packages`);
+// 6. CommonJS, as an app on Node 20.19+ would: require() every entry point at run time, and type-check the same
+// imports in a .cts file under `module: nodenext` (what the README tells CommonJS TypeScript projects to use).
+const entries = ['core', 'core/wire', 'core/providers/openai', 'react', 'vue', 'mock-server', 'mock-server/msw', 'server'];
+const cjsDir = join(work, 'react-app');
+write(
+  join(cjsDir, 'require-check.cjs'),
+  `for (const entry of ${JSON.stringify(entries)}) {
+  const exported = Object.keys(require('@tokenstream/' + entry)).filter((key) => key !== '__esModule');
+  if (exported.length === 0) throw new Error('require(@tokenstream/' + entry + ') exports nothing');
+}
+`,
+);
+write(join(cjsDir, 'require-check.cts'), `${entries.map((e, i) => `import * as entry${i} from '@tokenstream/${e}';`).join('\n')}\nexport const entries = [${entries.map((_, i) => `entry${i}`).join(', ')}];\n`);
+await run(process.execPath, ['require-check.cjs'], cjsDir);
+await run('npx', ['tsc', '--ignoreConfig', '--noEmit', '--strict', '--module', 'nodenext', '--types', 'node', '--skipLibCheck', 'require-check.cts'], cjsDir);
+log(`require() works for ${entries.length} entry points, and type-checks from a .cts file (module nodenext)`);
 
 if (!keep) rmSync(work, { recursive: true, force: true });
 log(`done${keep ? ` (kept in ${work})` : ''}`);

@@ -9,5 +9,5 @@ it('a fresh Vite React app and a fresh Vite Vue app work from the packed tarball
   const script = fileURLToPath(new URL('../scripts/fresh-apps.mjs', import.meta.url));
   const result = spawnSync(process.execPath, [script], { encoding: 'utf8' });
   expect(result.status, `${result.stdout}\n${result.stderr}`).toBe(0);
-  expect(result.stdout).toContain('require() works for 5 packages');
+  expect(result.stdout).toContain('require() works for 8 entry points');
 });
