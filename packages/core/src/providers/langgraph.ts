@@ -55,7 +55,8 @@ export const isLangGraphEvent: ProtocolRecognizer = (event, json) => {
 /**
  * LangGraph platform SSE, any stream mode: `messages-tuple` (`event: messages`, `[chunk, metadata]`: new text),
  * the older `messages` mode (`messages/partial` and `messages/complete`: the messages so far), `values` (the
- * whole state → `state`), `updates`, `custom` (→ a `custom` data part), `error` and `end`.
+ * whole state → `state`), `updates`, `custom` (→ a `custom` data part), `error` and `end`; subgraph events
+ * (`messages|<namespace>`) add their tokens, not their state.
  *
  * Text comes from message chunks when the run streams them. A run that streams only `values` or `updates` shows
  * the AI messages of this turn (after the last human message) as they appear, each message's text once: once any
@@ -118,10 +119,13 @@ export function createLangGraphAdapter(): ProviderAdapter {
           if (!sawChunks && isObject(payload) && Array.isArray(payload.messages)) {
             readMessagesOfTurn(payload.messages, batch, 'values#');
           }
+          readInterrupt(payload, batch);
           batch.tail.state = payload;
           return batch.finish();
         case 'updates':
-          if (!sawChunks && !namespaced && isObject(payload)) readUpdates(payload, batch);
+          if (namespaced) return null;
+          if (!sawChunks && isObject(payload)) readUpdates(payload, batch);
+          readInterrupt(payload, batch);
           return batch.finish();
         case 'custom':
           return { data: { type: 'custom', data: payload } };
@@ -138,6 +142,16 @@ export function createLangGraphAdapter(): ProviderAdapter {
       return sawEvent ? { done: true } : null;
     },
   };
+}
+
+/**
+ * A run paused for a human (`interrupt()`): its `__interrupt__` entries become `metadata.interrupt` and the turn
+ * ends with finishReason 'interrupt' (the answer is complete for now; the app resumes the thread).
+ */
+function readInterrupt(payload: unknown, batch: DeltaBatch): void {
+  if (!isObject(payload) || !Array.isArray(payload.__interrupt__) || payload.__interrupt__.length === 0) return;
+  batch.tail.finishReason = 'interrupt';
+  batch.tail.metadata = { interrupt: payload.__interrupt__ };
 }
 
 /** `@tokenstream/core/providers/langgraph`: `createStream({ url, provider: langgraph() })`. */

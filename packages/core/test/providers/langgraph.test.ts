@@ -168,6 +168,20 @@ describe('langgraph adapter', () => {
     expect(text).toBe(Array.from({ length: 200 }, (_, i) => `step ${i}. `).join(''));
   });
 
+  it('ends a run paused by interrupt() with finishReason interrupt and the interrupt in metadata', () => {
+    const interrupt = [{ value: { question: 'Approve the refund?' }, id: 'int-1' }];
+    const out = runToEnd(createLangGraphAdapter(), [
+      tuple(aiChunk('I need your approval.')),
+      ev({ __interrupt__: interrupt }, 'updates'),
+      ev('null', 'end'),
+    ]);
+    const snapshot = snapshotOf(out);
+    expect(snapshot.text).toBe('I need your approval.');
+    expect(snapshot.finishReason).toBe('interrupt');
+    expect(snapshot.metadata).toEqual({ interrupt });
+    expect(out.at(-1)).toEqual({ done: true });
+  });
+
   it('keeps custom events as data parts', () => {
     expect(parseAll(createLangGraphAdapter(), ev({ progress: 0.5 }, 'custom'))).toEqual([{ data: { type: 'custom', data: { progress: 0.5 } } }]);
   });
