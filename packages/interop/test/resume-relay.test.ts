@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createChat, type ChatController, type ChatOptions } from '@tokenstream/core';
+import { createChat, type ChatController, type ChatMessage, type ChatOptions } from '@tokenstream/core';
 import { createMockStreamServer, mockAnswer } from '@tokenstream/mock-server';
 import { createRelay, memoryStore, redisStore, type Relay, type RelayStore } from '@tokenstream/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -123,6 +123,8 @@ async function waitFor(condition: () => boolean, what: string, timeoutMs = 8000)
   }
 }
 
+type ChatMessageLike = Pick<ChatMessage, 'role' | 'text'>;
+
 const answerText = (chat: ChatController) => {
   const last = chat.getSnapshot().messages.at(-1);
   return last?.role === 'assistant' ? last.text : '';
@@ -229,6 +231,24 @@ describe.each(stores)('createChat with resume through the relay (%s)', (_name, m
     await new Promise((resolve) => setTimeout(resolve, 100)); // 20 tokens' worth
     expect(provider.stats().logBytes).toBe(logBytes);
     expect(partial.text.length).toBeGreaterThan(10);
+  });
+
+  it('stop() in one tab ends the answer in the others as stopped (aborted), their partial text kept', async () => {
+    const long = { prepareBody: (messages: ChatMessageLike[]) => ({ messages: messages.map((m) => ({ role: m.role, content: m.text })), stream: true, mock: { length: 2000, tokensPerSecond: 200 } }) };
+    const tab1 = createChat(options('relay-stop-tabs', long));
+    const sent = tab1.send('stop us');
+    await waitFor(() => answerText(tab1).length > 10, 'part of the answer');
+    const tab2 = createChat(options('relay-stop-tabs'));
+    const joined = tab2.join();
+    await waitFor(() => answerText(tab2).length > 10, 'the second tab to follow');
+    tab2.stop();
+    const [one, two] = await Promise.all([sent, joined]);
+    for (const snapshot of [one, two]) {
+      expect(snapshot.status).toBe('aborted');
+      expect(snapshot.error).toBeNull();
+      expect(snapshot.messages.at(-1)).toMatchObject({ role: 'assistant', status: 'aborted' });
+    }
+    expect(one.messages.at(-1)!.text.startsWith(two.messages.at(-1)!.text)).toBe(true);
   });
 
   it('leave() keeps the answer going on the relay: it finishes and can be joined', async () => {

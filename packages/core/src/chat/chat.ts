@@ -20,7 +20,7 @@ import {
   unansweredToolCalls,
   withToolResult,
 } from './messages';
-import { joinTarget, requestServerStop, resumeUrlOf, withChatId } from './resume';
+import { asStoppedByServer, joinTarget, requestServerStop, resumeUrlOf, withChatId } from './resume';
 import {
   asStreamError,
   hasOutput,
@@ -143,7 +143,7 @@ export function createChat(options: ChatOptions): ChatController {
     const stream = createStream({ ...streamOptionsOf(options), body });
     const step = newStep(createMessageId(), prefix, stream);
     run.step = step;
-    const final = await followStep(run, step, () => stream.start());
+    const final = asStoppedByServer(await followStep(run, step, () => stream.start()));
     if (active === run) finalizeStep(step, final);
     return final;
   }
@@ -180,7 +180,7 @@ export function createChat(options: ChatOptions): ChatController {
     const step = newStep(messageId, prefix, createStream(streamOptionsOf(options)));
     run.step = step;
     run.steps = 1;
-    const final = await followStep(run, step, () => step.stream.join(url));
+    const final = asStoppedByServer(await followStep(run, step, () => step.stream.join(url)));
     if (active !== run) return;
     if (final.status === 'idle') return endQuietly(run);
     // A join that failed before any output (no such route, a network error) leaves the messages as they were.

@@ -1,5 +1,5 @@
 import { resolveHeaders } from '../transport/request';
-import type { ChatMessage, ChatOptions } from '../types';
+import type { ChatMessage, ChatOptions, StreamSnapshot } from '../types';
 import { createMessageId } from './messages';
 
 // Resume support of a chat: where its running stream is joined and stopped, and what a POST tells the server.
@@ -45,4 +45,13 @@ export function joinTarget(messages: ChatMessage[]): { prefix: ChatMessage[]; me
   const last = messages[messages.length - 1];
   if (last?.role === 'assistant') return { prefix: messages.slice(0, -1), messageId: last.id };
   return { prefix: messages, messageId: createMessageId() };
+}
+
+/**
+ * A turn the server stopped on request (someone pressed Stop, here or in another tab: the relay ends its followers
+ * with an in-band error coded `cancelled`) ends as a local stop does: 'aborted', its partial text kept, no error.
+ */
+export function asStoppedByServer(final: StreamSnapshot): StreamSnapshot {
+  if (final.status !== 'error' || final.error?.kind !== 'provider' || final.error.code !== 'cancelled') return final;
+  return { ...final, status: 'aborted', error: null };
 }

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createChat } from '../../src/chat/chat';
-import { resumeUrlOf, withChatId } from '../../src/chat/resume';
+import { asStoppedByServer, resumeUrlOf, withChatId } from '../../src/chat/resume';
+import { StreamError } from '../../src/errors';
 import { createStream } from '../../src/stream';
 import type { ChatController, ChatMessage, ChatOptions, StreamStatus } from '../../src/types';
 import { answerTokens, startResumeTestServer, type ResumeTestServer } from './resume-test-server';
@@ -251,6 +252,16 @@ describe('resume helpers', () => {
     expect(resumeUrlOf({ url: new URL('https://x.test/chat'), resume: {} }, 'c1')).toBe('https://x.test/chat/c1/stream');
     expect(resumeUrlOf({ url: '/api/chat', resume: { url: '/streams/c1' } }, 'c1')).toBe('/streams/c1');
     expect(resumeUrlOf({ url: '/api/chat' }, 'c1')).toBeNull();
+  });
+
+  it('only a provider error coded `cancelled` (the relay stopping a stream on request) reads as a stop', () => {
+    const base = createStream({ url: 'unused' }).getSnapshot();
+    const cancelled = { ...base, status: 'error' as const, text: 'part', error: new StreamError('provider', 'x', { code: 'cancelled' }) };
+    expect(asStoppedByServer(cancelled)).toMatchObject({ status: 'aborted', error: null, text: 'part' });
+    const other = { ...cancelled, error: new StreamError('provider', 'x', { code: 'overloaded' }) };
+    expect(asStoppedByServer(other)).toBe(other);
+    const network = { ...cancelled, error: new StreamError('network', 'x', { code: 'cancelled' }) };
+    expect(asStoppedByServer(network)).toBe(network);
   });
 
   it('the chat id goes into plain-object bodies only', () => {
