@@ -1,6 +1,7 @@
 export type * from './types';
 export { StreamError, type StreamErrorInit } from './errors';
 export { createStream } from './stream';
+export { isActive } from './status';
 export { createPool, type PoolOptions } from './pool';
 export { createProviderAdapter } from './providers';
 export { parsePartialJson } from './accumulate/partial-json';
@@ -17,3 +18,4 @@ export {
 } from './chat/bodies';
 export { prepareAISDKBody, prepareAGUIBody, type AISDKBodyContext, type AGUIBodyContext } from './chat/app-bodies';
 export { splitMarkdownBlocks, type MarkdownBlocks } from './markdown/blocks';
+export { createSafeMarkdownRenderer, isSafeUrl, type MarkedModule, type MarkedTokenLike } from './markdown/safe-html';

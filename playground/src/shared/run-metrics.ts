@@ -1,4 +1,4 @@
-import type { ChatMessage, StreamError, StreamStatus } from '@tokenstream/core';
+import type { ChatMessage, StreamError } from '@tokenstream/core';
 
 // What the metrics panel shows for the latest run (one user message and every model step it led to:
 // with tools, one prompt is several streamed requests).
@@ -42,9 +42,8 @@ export function describeError(error: StreamError): string {
   return `${head}: ${error.message}`;
 }
 
-export function isRunning(status: StreamStatus): boolean {
-  return status === 'queued' || status === 'connecting' || status === 'streaming' || status === 'reconnecting';
-}
+/** The pages' name for core's `isActive`. */
+export { isActive as isRunning } from '@tokenstream/core';
 
 export function formatMs(ms: number | null): string {
   return ms === null ? '—' : `${Math.round(ms)} ms`;
