@@ -133,8 +133,16 @@ export function createRelay(options: RelayOptions = {}): Relay {
   }
 
   async function resume(request: Request, point: ResumePoint, owner: string | undefined): Promise<Response> {
-    const probe = await store.read(point.runId, point.afterSeq, 1);
+    let probe = await store.read(point.runId, point.afterSeq, 1);
     if (!probe || probe.owner !== (owner ?? null)) return notFound();
+    // The producer's first client gets each event before the store has it: a client cut right then and resumed on
+    // another instance may name an event that is still on its way to the store. Wait for it, briefly.
+    const deadline = Date.now() + storeTimeoutMs;
+    while (probe && point.afterSeq > probe.lastSeq && !probe.ended && probe.producerAlive && Date.now() < deadline) {
+      await store.wait(point.runId, probe.lastSeq, deadline - Date.now(), request.signal);
+      probe = await store.read(point.runId, point.afterSeq, 1);
+    }
+    if (!probe) return notFound();
     // A position past the stream's end was never handed out; following from it could only stall.
     if (point.afterSeq > probe.lastSeq) {
       return jsonError(400, 'invalid_resume_point', 'The stream has no such event');

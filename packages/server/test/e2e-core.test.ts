@@ -64,6 +64,7 @@ describe('browser core createStream → relay → provider', () => {
     const snapshot = await stream.start();
 
     expect(balancer.cuts).toBe(1);
+    expect(snapshot.error).toBeNull();
     expect(snapshot.status).toBe('done');
     expect(snapshot.text).toBe(TEXT);
     expect(snapshot.metrics.reconnects).toBeGreaterThanOrEqual(1);
@@ -90,5 +91,39 @@ describe('browser core createStream → relay → provider', () => {
     expect(snapshot.status).toBe('error');
     expect(snapshot.error?.kind).toBe('provider');
     expect(snapshot.text).toBe(TOKENS.slice(0, 10).join(''));
+  });
+
+  it('an empty 200 from the provider reaches the core as one provider error: one upstream call, no re-POST', async () => {
+    let calls = 0;
+    const relay = createRelay({ store: memoryStore() });
+    const server = await serveRelay(relay, async () => {
+      calls++;
+      return new Response('', { headers: { 'content-type': 'text/event-stream' } });
+    });
+    cleanups.push(async () => {
+      await relay.close();
+      await server.close();
+    });
+    const stream = createStream({ url: server.url, body: {}, provider: 'openai', retry: FAST_RETRY, throttle: 0 });
+    const snapshot = await stream.start();
+    expect(snapshot.status).toBe('error');
+    expect(snapshot.error?.kind).toBe('provider');
+    expect(calls).toBe(1);
+  });
+
+  it('a secret the provider echoes in an in-band error never reaches the core\'s error fields', async () => {
+    const key = 'sk-live-SECRETSECRET0123456789';
+    const relay = createRelay({ store: memoryStore() });
+    const server = await serveRelay(relay, async () => new Response(
+      `data: ${JSON.stringify({ error: { message: `bad key ${key}`, type: 'invalid_request_error', code: 'invalid_api_key' } })}\n\n`,
+      { headers: { 'content-type': 'text/event-stream' } }));
+    cleanups.push(async () => {
+      await relay.close();
+      await server.close();
+    });
+    const stream = createStream({ url: server.url, body: {}, provider: 'openai', retry: FAST_RETRY, throttle: 0 });
+    const snapshot = await stream.start();
+    expect(snapshot.status).toBe('error');
+    expect(JSON.stringify({ ...snapshot.error, message: snapshot.error?.message })).not.toContain(key);
   });
 });

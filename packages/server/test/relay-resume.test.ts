@@ -1,7 +1,7 @@
 import { afterEach, beforeAll, afterAll, describe, expect, it } from 'vitest';
-import { createRelay, memoryStore, type Relay } from '../src/index';
+import { createRelay, memoryStore, type Relay, type RelayStore } from '../src/index';
 import { fetchUpstream, serveRelay, type Running } from './support/http';
-import { openAiText, openSse } from './support/sse-client';
+import { eventsOf, openAiText, openSse } from './support/sse-client';
 import { startUpstream, type UpstreamServer } from './support/upstream-server';
 
 const TOKENS = ['The', ' quick', ' brown', ' fox', ' jumps', ' over', ' the', ' lazy', ' dog', '.'];
@@ -179,6 +179,49 @@ describe('relay with memoryStore: resume after a drop', () => {
     expect(String(errors[0])).toMatch(/continues without resume/);
     const resumed = await fetch(server.url, { method: 'POST', headers: { 'last-event-id': before[2].id } });
     expect(resumed.status).toBe(404);
+  });
+
+  it('a client cut before the store has its last event resumes on another instance once the store catches up', async () => {
+    upstream.set({ tokens: TOKENS });
+    const shared = memoryStore();
+    // A slow store: every event reaches the first client well before the store has it.
+    const slow: RelayStore = { ...shared, append: async (...args) => {
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      return shared.append(...args);
+    } };
+    relay = createRelay({ store: slow });
+    const other = createRelay({ store: shared });
+    try {
+      const response = await relay.handle(new Request('http://relay.test/api/chat', { method: 'POST', body: '{}' }),
+        { upstream: fetchUpstream(upstream.url) });
+      const reader = response.body!.getReader();
+      let text = '';
+      while ((text.match(/\n\n/g) ?? []).length < 3) text += new TextDecoder().decode((await reader.read()).value);
+      await reader.cancel();
+      const before = await eventsOf(new Response(text.slice(0, text.split('\n\n').slice(0, 3).join('\n\n').length + 2)));
+      const resumed = await other.handle(new Request('http://relay.test/api/chat', { method: 'POST', body: '{}',
+        headers: { 'last-event-id': before[2].id } }), { upstream: fetchUpstream(upstream.url) });
+      expect(resumed.status).toBe(200);
+      expect(openAiText([...before, ...(await eventsOf(resumed))])).toBe(TEXT);
+      expect(upstream.calls).toHaveLength(1);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('a request whose client already left costs no upstream call', async () => {
+    let calls = 0;
+    relay = createRelay({ store: memoryStore() });
+    const gone = new AbortController();
+    gone.abort();
+    const response = await relay.handle(new Request('http://relay.test/api/chat', { method: 'POST', body: '{}',
+      signal: gone.signal }), { upstream: async () => {
+      calls++;
+      return new Response('data: [DONE]\n\n', { headers: { 'content-type': 'text/event-stream' } });
+    } });
+    await response.body?.cancel();
+    await expect.poll(() => relay.stats().upstreams).toBe(0);
+    expect(calls).toBe(0);
   });
 
   it('sends `: ping` heartbeats while the upstream is silent', async () => {
