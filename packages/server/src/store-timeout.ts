@@ -10,7 +10,11 @@ export class StoreTimeoutError extends Error {
 function bounded<T>(command: string, ms: number, work: () => Promise<T>): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new StoreTimeoutError(command, ms)), ms);
+    // A second turn of the loop: after an event-loop stall, timers run before the I/O that arrived meanwhile, and an
+    // answer that is already there must win over the timeout.
+    timer = setTimeout(() => {
+      timer = setTimeout(() => reject(new StoreTimeoutError(command, ms)), 0);
+    }, ms);
   });
   const running = work();
   // A command that answers after its timeout must not become an unhandled rejection.
