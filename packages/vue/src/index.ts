@@ -6,3 +6,5 @@ export { isActive } from '@tokenstream/core';
 export type { UseChatOptions, UseChatReturn } from './use-chat';
 export type { MaybeReactiveOptions, ReactiveFields } from './options';
 export type { SnapshotRefs } from './mirror';
+export { StreamingMarkdown, useMarkdownBlocks } from './markdown';
+export type { MarkdownRenderer } from './markdown';
