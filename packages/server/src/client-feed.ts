@@ -144,7 +144,7 @@ export function openClientFeed(source: FeedSource, ctx: FeedContext): { body: Re
           let text = '';
           let taken = 0;
           for (const event of next) {
-            if (shape === null && event.seq === 1) shape = errorShapeOf(event);
+            if (shape === null) shape = errorShapeOf(event);
             const id = formatEventId({ generation: runId, seq: event.seq });
             if (event.data.length > SMALL_EVENT_CHARS) {
               if (text !== '') break;

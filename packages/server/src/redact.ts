@@ -35,8 +35,8 @@ export type Redactor = (text: string) => string;
  * A redactor for one request: the patterns above plus the exact credential values the request carried (an upstream
  * that echoes a header verbatim is caught even when its value matches no pattern).
  */
-export function createRedactor(request?: Request): Redactor {
-  const exact: string[] = [];
+export function createRedactor(request?: Request, secrets: readonly string[] = []): Redactor {
+  const exact: string[] = secrets.filter((secret) => secret.length >= 4);
   if (request) {
     for (const name of CREDENTIAL_HEADERS) {
       const value = request.headers.get(name);

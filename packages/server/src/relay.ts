@@ -67,7 +67,8 @@ export function createRelay(options: RelayOptions = {}): Relay {
   const clientIdleTimeoutMs = options.clientIdleTimeoutMs ?? 60_000;
   const storeTimeoutMs = options.storeTimeoutMs ?? 3_000;
   const onClientGone = options.onClientGone ?? 'continue';
-  const baseRedact = createRedactor();
+  const secrets = options.secrets ?? [];
+  const baseRedact = createRedactor(undefined, secrets);
   const reportError = options.onError ?? ((error: unknown) => console.error('[@tokenstream/server]',
     describeError(error, baseRedact)));
   const store = withStoreTimeouts(options.store ?? memoryStore(), storeTimeoutMs);
@@ -92,7 +93,7 @@ export function createRelay(options: RelayOptions = {}): Relay {
     const ttlTimer = setTimeout(() => run.abort.abort(stop('relay_ttl_exceeded',
       `Relay TTL of ${ttlMs} ms reached; upstream stopped`)), ttlMs);
     run.done = produce(run, { store, upstream: opts.upstream, request, liveTtlMs, ttlMs, leaseMs, heartbeatMs,
-      maxEventBytes, redact: createRedactor(request), reportError })
+      maxEventBytes, redact: createRedactor(request, secrets), reportError })
       .catch((error: unknown) => {
         run.abort.abort();
         reportError(error);

@@ -97,6 +97,11 @@ export interface RelayOptions {
    * (without resume); a resume or join answers 503. Default 3 000.
    */
   storeTimeoutMs?: number;
+  /**
+   * Values that must never reach a client or a log line, beyond what the relay recognizes by itself (credential
+   * headers of the incoming request, key formats, URLs): e.g. the API keys your `upstream` sends.
+   */
+  secrets?: readonly string[];
 }
 
 export interface RelayStats {

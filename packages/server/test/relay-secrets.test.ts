@@ -9,9 +9,11 @@ const API_KEY = 'sk-proj-ZYXWVUTSRQ0987654321abcdef';
 const AZURE_KEY = '0123456789abcdef0123456789abcdef';
 const GOOGLE_KEY = 'AIzaSyA1234567890abcdefghijklmnopqrstu';
 const URL_PASSWORD = 'hunter2-url-password';
+/** A key in no recognizable format: only `secrets` can keep it out. */
+const PLAIN_KEY = 'correct horse battery staple';
 const SESSION = 'session-cookie-value-42';
 const CLIENT_TOKEN = 'opaque-user-token-7f3a9c';
-const SECRETS = [API_KEY, AZURE_KEY, GOOGLE_KEY, URL_PASSWORD, SESSION, CLIENT_TOKEN];
+const SECRETS = [API_KEY, AZURE_KEY, GOOGLE_KEY, URL_PASSWORD, SESSION, CLIENT_TOKEN, PLAIN_KEY];
 
 type Echo = (req: IncomingMessage, res: ServerResponse, echoed: string) => void;
 
@@ -63,7 +65,7 @@ const upstream: Upstream = (signal) => {
   const url = new URL(`${upstreamUrl}/v1/chat/completions?key=${GOOGLE_KEY}`);
   return fetch(url, { method: 'POST', body: '{}', signal, headers: { authorization: `Bearer ${API_KEY}`,
     'x-api-key': API_KEY, 'api-key': AZURE_KEY, 'x-goog-api-key': GOOGLE_KEY,
-    'proxy-authorization': `Basic ${Buffer.from(`user:${URL_PASSWORD}`).toString('base64')}`, 'x-url-password': URL_PASSWORD } });
+    'proxy-authorization': `Basic ${Buffer.from(`user:${URL_PASSWORD}`).toString('base64')}`, 'x-url-password': URL_PASSWORD, 'x-plain': PLAIN_KEY } });
 };
 
 describe('no credential reaches the client or a log line', () => {
@@ -71,7 +73,7 @@ describe('no credential reaches the client or a log line', () => {
     current = cases[name];
     const logged: unknown[] = [];
     const consoleError = vi.spyOn(console, 'error').mockImplementation((...args) => void logged.push(args));
-    const relay = createRelay({ store: memoryStore() });
+    const relay = createRelay({ store: memoryStore(), secrets: [PLAIN_KEY] });
     try {
       const response = await relay.handle(new Request('http://relay.test/api/chat', { method: 'POST', body: '{}',
         headers: { cookie: `session=${SESSION}`, authorization: `Token ${CLIENT_TOKEN}` } }), { upstream });
