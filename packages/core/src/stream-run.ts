@@ -245,7 +245,7 @@ export class StreamRun {
     let releaseNow = true;
     try {
       for (let batch = await reader.next(); batch !== null; batch = await reader.next()) {
-        if (batch.length > 0) this.adapter ??= reader.framing === 'text' && this.loaded!.auto ? createTextAdapter() : this.loaded!.adapter;
+        if (batch.length > 0) this.adapter ??= reader.framing === 'text' && this.loaded!.readsPlainText ? createTextAdapter() : this.loaded!.adapter;
         for (const { event, hasOwnId } of batch) {
           this.applyEvent(event, hasOwnId);
           if (this.completed) {

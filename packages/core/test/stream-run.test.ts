@@ -105,6 +105,18 @@ describe('format: auto reads what a body is, whatever its label', () => {
     expect(snapshot).toMatchObject({ status: 'done', text: 'Hello' });
   });
 
+  it('plain-text SSE tokens (`data: ${token}`) are read as text, [DONE] completing them', async () => {
+    const { fetch } = respondWith('data: Hello\n\ndata:  world\n\ndata: [DONE]\n\n');
+    const snapshot = await createStream({ url: 'http://test/x', fetch, ...fast }).start();
+    expect(snapshot).toMatchObject({ status: 'done', text: 'Hello world' });
+  });
+
+  it("provider 'none' still reads a plain-text body as text", async () => {
+    const { fetch } = respondWith('just text', { 'content-type': 'text/plain' });
+    const snapshot = await createStream({ url: 'http://test/x', fetch, provider: 'none', ...fast }).start();
+    expect(snapshot).toMatchObject({ status: 'done', text: 'just text' });
+  });
+
   it('plain text that starts with { stays text, whole', async () => {
     const answer = '{"a": 1} is a JSON object.\nIt has one key.';
     const { fetch } = respondWith(answer, { 'content-type': 'text/plain' });

@@ -57,6 +57,7 @@ function errorMessage(error: unknown): string | undefined {
  */
 export const isJsonChunkEvent: ProtocolRecognizer = (event, json) => {
   if (event.data.trim() === '[DONE]') return true;
+  if (isPlainTextEvent(event, json)) return true;
   if (!isObject(json)) return false;
   if ('choices' in json || 'candidates' in json) return false;
   if (event.event === 'error' && typeof json.message === 'string') return true;
@@ -64,8 +65,18 @@ export const isJsonChunkEvent: ProtocolRecognizer = (event, json) => {
 };
 
 /**
+ * The other tutorial route: `res.write(`data: ${token}\n\n`)`, each token as plain SSE data (or a JSON string).
+ * Data that starts like JSON but does not parse is not text: it is a broken chunk (an invalid-JSON error).
+ */
+function isPlainTextEvent(event: RawEvent, json: unknown): boolean {
+  if (event.event !== 'message') return false;
+  if (typeof json === 'string') return true;
+  return json === undefined && !/^\s*[{[]/.test(event.data);
+}
+
+/**
  * Hand-written backends (an Express or Next.js route relaying a model's tokens): each SSE event or NDJSON line is
- * `{content|text|delta|token|response: "..."}` (optionally `reasoning`, `finish_reason`/`finishReason`, `usage`),
+ * plain text (or a JSON string), or `{content|text|delta|token|response: "..."}` (optionally `reasoning`, `finish_reason`/`finishReason`, `usage`),
  * ending with `[DONE]`, `{"done": true}` or `{"type": "done"}`; errors are `{"error": "..."}`,
  * `{"error": {"message"}}` or an `event: error` with `{"message"}`.
  */
@@ -80,6 +91,7 @@ export function createJsonAdapter(): ProviderAdapter {
       check(event, json);
       if (event.data.trim() === '[DONE]') return { done: true };
       if (json === undefined && event.event === 'error') return errorDelta(event.data.trim().slice(0, 1000));
+      if (isPlainTextEvent(event, json)) return { text: typeof json === 'string' ? json : event.data };
       const chunk = json === undefined ? parseJsonPayload(event.data, 'json', event.event) : json;
       if (!isObject(chunk)) return null;
       // `event: error` + `{"message"}` is how many routes report a failure mid-stream.

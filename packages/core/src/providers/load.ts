@@ -3,8 +3,8 @@ import type { Delta, ProviderAdapter, ProviderName, RawEvent, StreamOptions } fr
 
 export interface LoadedAdapter {
   adapter: ProviderAdapter;
-  /** The protocol is chosen from the stream itself ('auto'): a plain-text body is read as text. */
-  auto: boolean;
+  /** A plain-text body is read as text ('auto' chooses from the stream itself; 'none' has no protocol). */
+  readsPlainText: boolean;
   /** For sniffing an unlabelled body: whether its first JSON line is an event of a protocol this stream can read. */
   recognizes(line: string): boolean;
 }
@@ -15,9 +15,9 @@ export interface LoadedAdapter {
  */
 export async function loadAdapter(provider: StreamOptions['provider']): Promise<LoadedAdapter> {
   if (typeof provider === 'object' && provider !== null && typeof provider.parse === 'function') {
-    return { adapter: provider, auto: false, recognizes: () => true };
+    return { adapter: provider, readsPlainText: false, recognizes: () => true };
   }
-  if (provider === 'none') return { adapter: rawEventsAdapter(), auto: false, recognizes: () => true };
+  if (provider === 'none') return { adapter: rawEventsAdapter(), readsPlainText: true, recognizes: () => true };
   const registry = await import('./registry');
   const auto = provider === undefined || provider === 'auto';
   if (!auto && !registry.PROVIDER_NAMES.includes(provider as ProviderName)) {
@@ -37,7 +37,7 @@ export async function loadAdapter(provider: StreamOptions['provider']): Promise<
       return false;
     }
   };
-  return { adapter, auto, recognizes };
+  return { adapter, readsPlainText: auto, recognizes };
 }
 
 /** Plain text: every chunk is text, and the end of the body is the end of the answer (there is no other signal). */
@@ -49,7 +49,7 @@ export function createTextAdapter(): ProviderAdapter {
   };
 }
 
-/** `provider: 'none'`: events go to `onEvent` only; the end of the body completes the stream. */
+/** `provider: 'none'`: SSE and NDJSON events go to `onEvent` only (plain text is still text); the end of the body completes the stream. */
 function rawEventsAdapter(): ProviderAdapter {
   return { name: 'none', parse: () => null, end: () => ({ done: true }) };
 }

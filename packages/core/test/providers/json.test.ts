@@ -75,7 +75,18 @@ describe('json adapter (hand-written backends)', () => {
     expect(() => createJsonAdapter().parse(ev({ choices: [{ delta: { content: 'x' } }] }))).toThrow(
       expect.objectContaining({ kind: 'parse', code: 'wrong_protocol' }),
     );
-    expect(() => createJsonAdapter().parse(ev('Hello plain text'))).toThrow(expect.objectContaining({ code: 'wrong_protocol' }));
+    expect(() => createJsonAdapter().parse(ev({ hello: 'world' }))).toThrow(expect.objectContaining({ code: 'wrong_protocol' }));
+  });
+
+  it('reads the plain-text tutorial route: each SSE data is a token (or a JSON string), [DONE] or a clean end completes', () => {
+    const a = createJsonAdapter();
+    expect(parseAll(a, ev('Hello'), ev(' plain'), ev(JSON.stringify(' text')), ev('[DONE]'))).toEqual([
+      { text: 'Hello' }, { text: ' plain' }, { text: ' text' }, { done: true },
+    ]);
+    expect(isJsonChunkEvent(ev('Hello'), undefined)).toBe(true);
+    // Named events are not plain text (a foreign protocol's event), and broken JSON is not text either.
+    expect(isJsonChunkEvent({ event: 'token', data: 'x', id: '' }, undefined)).toBe(false);
+    expect(isJsonChunkEvent(ev('{"content": "b'), undefined)).toBe(false);
   });
 
   it('fails a malformed line with an invalid-JSON parse error quoting it, not a blank answer', () => {
