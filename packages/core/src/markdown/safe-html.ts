@@ -26,7 +26,8 @@ export function createSafeMarkdownRenderer(marked: MarkedModule): (markdown: str
   return (markdown) => {
     const html = instance.parse(markdown);
     if (typeof html !== 'string') throw new TypeError('createSafeMarkdownRenderer: marked returned a promise (an async extension is installed)');
-    return html;
+    // marked ends every block with a newline: trimmed, a block's text is exactly what it shows (no stray whitespace).
+    return html.trim();
   };
 }
 
