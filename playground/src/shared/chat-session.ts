@@ -50,5 +50,30 @@ export function saveMessages(chatId: string, messages: readonly ChatMessage[]): 
 export function resumableChatOptions(options: ChatOptions, page: 'react' | 'vue', provider: ProviderId): ChatOptions {
   if (options.transport === 'websocket') return options;
   const id = `${chatSessionId()}-${page}-${provider}`;
-  return { ...options, id, resume: true, messages: loadMessages(id) };
+  return { ...options, id, resume: true, messages: loadMessages(id), fetch: countingRejoins(options.fetch) };
+}
+
+let rejoins = 0;
+const rejoinListeners = new Set<() => void>();
+
+/** Joins of this page that found an answer running (or finished) on the server: what the resume panel shows. */
+export const rejoinCount = {
+  get: () => rejoins,
+  subscribe(listener: () => void): () => void {
+    rejoinListeners.add(listener);
+    return () => rejoinListeners.delete(listener);
+  },
+};
+
+/** The chat's fetch, counting each join (a GET of the resume url) that was answered with a stream. */
+function countingRejoins(inner: typeof fetch | undefined): typeof fetch {
+  return async (input, init) => {
+    const response = await (inner ?? globalThis.fetch)(input, init);
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    if ((init?.method ?? 'GET') === 'GET' && response.status === 200 && /\/stream(\?|$)/.test(url)) {
+      rejoins++;
+      for (const listener of [...rejoinListeners]) listener();
+    }
+    return response;
+  };
 }

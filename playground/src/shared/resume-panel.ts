@@ -1,5 +1,8 @@
+import { rejoinCount } from './chat-session';
+
 // "Reload mid-answer" and "Open in a second tab": the two ways to see a running answer joined. Plain DOM, shared by
-// the React and Vue pages (the chat id is in the URL, so both actions reach the same chat).
+// the React and Vue pages (the chat id is in the URL, so both actions reach the same chat). The count says how many
+// times this page joined an answer the server was still holding.
 
 export function mountResumePanel(container: HTMLElement): void {
   const panel = document.createElement('div');
@@ -23,6 +26,13 @@ export function mountResumePanel(container: HTMLElement): void {
   secondTab.addEventListener('pointerdown', refresh);
   secondTab.addEventListener('focus', refresh);
 
-  panel.append(reload, secondTab);
+  const joined = document.createElement('output');
+  joined.setAttribute('data-testid', 'rejoins');
+  joined.setAttribute('aria-live', 'polite');
+  const show = () => (joined.textContent = rejoinCount.get() === 0 ? '' : `Rejoined ×${rejoinCount.get()}`);
+  show();
+  rejoinCount.subscribe(show);
+
+  panel.append(reload, secondTab, joined);
   container.append(panel);
 }
