@@ -46,15 +46,23 @@ async function serve(store: 'memory' | 'redis', redisUrl: string): Promise<void>
   const providerUrl = `http://127.0.0.1:${(provider.address() as AddressInfo).port}`;
   const relay = createRelay({
     store: store === 'redis' ? redisStore({ url: redisUrl, keyPrefix: `bench:${Date.now()}:` }) : memoryStore(),
-    onError: () => void storeErrors++,
+    onError: (error) => {
+      storeErrors++;
+      if (process.env.RELAY_LOAD_DEBUG) console.error(String(error));
+    },
   });
   const server = createHttpServer(toNodeHandler(relay, {
     upstream: (signal) => fetch(providerUrl, { method: 'POST', body: '{}', signal }),
   }));
   server.maxConnections = 10_000;
+  // Warm: the store connected and the code paths compiled, as on a running instance.
+  await (await relay.handle(new Request('http://relay.local/', { method: 'POST', body: '{}' }),
+    { upstream: (signal) => fetch(providerUrl, { method: 'POST', body: '{}', signal }) })).text();
+  upstreamCalls = 0;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', 1024, resolve));
   const lag = monitorEventLoopDelay({ resolution: 10 });
   const baseRss = process.memoryUsage().rss;
+  const cpuStart = process.cpuUsage();
   let peakRss = baseRss;
   let peakBuffered = 0;
   const sampler = setInterval(() => {
@@ -67,7 +75,8 @@ async function serve(store: 'memory' | 'redis', redisUrl: string): Promise<void>
     if (line !== 'report') continue;
     clearInterval(sampler);
     lag.disable();
-    console.log(JSON.stringify({ upstreamCalls, storeErrors, baseRss, peakRss, peakBuffered, lagP50: lag.percentile(50) / 1e6,
+    const cpu = process.cpuUsage(cpuStart);
+    console.log(JSON.stringify({ cpuMs: (cpu.user + cpu.system) / 1000, upstreamCalls, storeErrors, baseRss, peakRss, peakBuffered, lagP50: lag.percentile(50) / 1e6,
       lagP99: lag.percentile(99) / 1e6, lagMax: lag.max / 1e6, stats: relay.stats() }));
     await relay.close();
     process.exit(0);
@@ -172,7 +181,7 @@ async function run(store: 'memory' | 'redis', redisUrl: string) {
   const results = await Promise.all(Array.from({ length: STREAMS }, (_, i) => client(url, i)));
   const wallMs = Date.now() - started;
   child.stdin!.write('report\n');
-  const report = JSON.parse(await next()) as { upstreamCalls: number; storeErrors: number; baseRss: number; peakRss: number;
+  const report = JSON.parse(await next()) as { cpuMs: number; upstreamCalls: number; storeErrors: number; baseRss: number; peakRss: number;
     peakBuffered: number; lagP50: number; lagP99: number; lagMax: number };
   await new Promise((resolve) => child.once('exit', resolve));
   const exact = results.filter((r) => r.exact).length;
@@ -193,6 +202,7 @@ async function run(store: 'memory' | 'redis', redisUrl: string) {
     'relay RSS idle → peak': `${(report.baseRss / MiB).toFixed(0)} → ${(report.peakRss / MiB).toFixed(0)} MiB`,
     'peak client buffers (sum)': `${(report.peakBuffered / 1024).toFixed(0)} KiB`,
     'event-loop lag p50 / p99 / max': `${fmt(report.lagP50, 1)} / ${fmt(report.lagP99, 1)} / ${fmt(report.lagMax, 1)} ms`,
+    'relay CPU (user + system)': `${fmt(report.cpuMs)} ms`,
     wall: `${fmt(wallMs)} ms`,
   };
 }
