@@ -28,6 +28,7 @@ const STEPS: Step[] = [
   { name: 'memory', file: 'memory.bench.ts' },
   { name: 'relay-load', file: 'relay-load.bench.ts' },
   { name: 'render', file: 'render.bench.ts' },
+  { name: 'markdown', file: 'markdown.bench.ts' },
 ];
 
 rmSync(RESULTS_DIR, { recursive: true, force: true });
