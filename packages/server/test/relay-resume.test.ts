@@ -209,6 +209,34 @@ describe('relay with memoryStore: resume after a drop', () => {
     }
   });
 
+  it('a failed store write leaves an error mark after the stored part, so a later resumer learns why it stops there', async () => {
+    upstream.set({ tokens: TOKENS, holdAfter: 3 });
+    const shared = memoryStore();
+    let appends = 0;
+    // The second write fails (a blip); the store takes writes again afterwards.
+    const flaky: RelayStore = { ...shared, append: async (...args) => {
+      if (++appends === 2) throw new Error('store blip');
+      return shared.append(...args);
+    } };
+    const errors: unknown[] = [];
+    relay = createRelay({ store: flaky, onError: (error) => errors.push(error) });
+    const response = await relay.handle(new Request('http://relay.test/api/chat', { method: 'POST', body: '{}' }),
+      { upstream: fetchUpstream(upstream.url) });
+    const reading = eventsOf(response);
+    await expect.poll(() => appends).toBeGreaterThanOrEqual(1);
+    upstream.release();
+    const live = await reading;
+    expect(openAiText(live)).toBe(TEXT);
+    await expect.poll(() => relay.stats().upstreams).toBe(0);
+    expect(errors).toHaveLength(1);
+    const runId = live[0].id.split(':')[0];
+    const stored = await shared.read(runId, 0, 1000);
+    expect(stored!.ended).toBe(true);
+    const mark = stored!.events[stored!.events.length - 1];
+    expect(JSON.parse(mark.data)).toMatchObject({ error: { code: 'relay_store_failed' } });
+    expect(stored!.events.length).toBeLessThan(live.length);
+  });
+
   it('a request whose client already left costs no upstream call', async () => {
     let calls = 0;
     relay = createRelay({ store: memoryStore() });
