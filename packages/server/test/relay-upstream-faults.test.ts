@@ -158,7 +158,8 @@ describe('upstream formats', () => {
   });
 
   it('an SSE stream of no protocol core reads is one in-band error, not an answer the client cannot read', async () => {
-    await startRelay(async () => new Response('data: first\n\ndata: second\n\n',
+    // (Plain-text SSE data is readable — the json protocol shows it as text — so the foreign shape here is JSON.)
+    await startRelay(async () => new Response('data: {"hello":"world"}\n\ndata: {"hello":"again"}\n\n',
       { headers: { 'content-type': 'text/event-stream' } }));
     const events = await allEvents();
     expect(events).toHaveLength(1);
