@@ -88,6 +88,25 @@ describe('createChat with resume', () => {
     expect(server.generations).toBe(1);
   });
 
+  it('a join that drops reconnects with Last-Event-ID and still ends with the exact text', async () => {
+    const first = createChat(chatOptions({ id: 'chat-drop' }));
+    void first.send('hello');
+    await waitFor(() => server.produced('chat-drop') > 2, 'the answer to start');
+    first.leave();
+    const tab = createChat(chatOptions({ id: 'chat-drop', retry: { baseDelayMs: 1, maxDelayMs: 5 } }));
+    const joined = tab.join();
+    await waitFor(() => lastText(tab).length > 10, 'the joined text');
+    server.dropFollowers('chat-drop');
+    const snapshot = await joined;
+    expect(snapshot.status).toBe('done');
+    expect(snapshot.messages.at(-1)?.text).toBe(FULL_TEXT);
+    const joins = requestsOf('GET');
+    expect(joins.length).toBeGreaterThanOrEqual(2);
+    expect(joins[0].headers['last-event-id']).toBeUndefined();
+    expect(joins[1].headers['last-event-id']).toMatch(/^1:\d+$/);
+    expect(server.generations).toBe(1);
+  });
+
   it('a join after the answer finished gets the whole answer', async () => {
     const first = createChat(chatOptions({ id: 'chat-finished' }));
     await first.send('hello');
@@ -213,6 +232,18 @@ describe('createChat with resume', () => {
     expect(snapshot.status).toBe('error');
     expect(snapshot.error).toMatchObject({ kind: 'http', status: 404 });
     expect(snapshot.messages).toEqual([]);
+  });
+
+  it('a join answered by an HTML page (an SPA fallback) is an error and keeps the saved messages', async () => {
+    const saved: ChatMessage[] = [
+      { id: 'u1', role: 'user', text: 'hi' },
+      { id: 'a1', role: 'assistant', text: 'saved partial' },
+    ];
+    const chat = createChat(chatOptions({ id: 'chat-spa', messages: saved, resume: { url: `${server.url}/spa` } }));
+    const snapshot = await chat.join();
+    expect(snapshot.status).toBe('error');
+    expect(snapshot.error?.kind).toBe('http');
+    expect(snapshot.messages).toEqual(saved);
   });
 
   it('stop() while the join request is pending changes nothing and still asks the server to stop', async () => {

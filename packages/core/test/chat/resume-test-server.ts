@@ -30,6 +30,8 @@ export interface ResumeTestServer {
   /** Tokens produced so far by the chat's current generation. */
   produced(chatId: string): number;
   ended(chatId: string): boolean;
+  /** Cuts every connection following the chat's stream (a network drop); the generation goes on. */
+  dropFollowers(chatId: string): void;
   close(): Promise<void>;
 }
 
@@ -131,6 +133,10 @@ export async function startResumeTestServer(
         if (generation) end(generation);
         return void res.writeHead(204).end();
       }
+      if (path === '/spa') {
+        // An app's SPA fallback answering every unknown GET with its index page.
+        return void res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><div id="app"></div>');
+      }
       res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not found"}');
     });
   });
@@ -144,6 +150,11 @@ export async function startResumeTestServer(
     requests,
     produced: (chatId) => generations.get(chatId)?.produced ?? 0,
     ended: (chatId) => generations.get(chatId)?.ended ?? false,
+    dropFollowers(chatId) {
+      const generation = generations.get(chatId);
+      for (const follower of generation?.followers ?? []) follower.destroy();
+      generation?.followers.clear();
+    },
     async close() {
       for (const generation of generations.values()) end(generation);
       server.closeAllConnections();
