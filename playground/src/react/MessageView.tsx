@@ -1,4 +1,5 @@
 import type { ChatMessage, ToolCall } from '@tokenstream/core';
+import { StreamingMarkdown } from '@tokenstream/react';
 import { isRunning } from '../shared/run-metrics';
 import { toolResultOf } from '../shared/messages';
 
@@ -25,10 +26,10 @@ export function MessageView({ message, messages }: { message: ChatMessage; messa
         <ToolCallView key={call.id} call={call} result={toolResultOf(messages, call.id)} />
       ))}
       {message.text !== '' || streaming || (message.toolCalls ?? []).length === 0 ? (
-        <p className="text">
-          <span data-testid="assistant-text">{message.text}</span>
+        <div className="text">
+          <StreamingMarkdown className="markdown" text={message.text} data-testid="assistant-text" />
           {streaming && <span className="cursor" aria-hidden="true" />}
-        </p>
+        </div>
       ) : null}
     </li>
   );

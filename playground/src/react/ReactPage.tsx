@@ -9,9 +9,10 @@ import { MetricsPanel } from './MetricsPanel';
 import { PromptForm } from './PromptForm';
 
 export function ReactPage() {
-  const { provider } = useSyncExternalStore(settingsStore.subscribe, settingsStore.get);
+  const { provider, smooth } = useSyncExternalStore(settingsStore.subscribe, settingsStore.get);
   // A new chat per provider: the route and adapter are fixed for a chat's lifetime.
-  return <ReactChat key={provider} provider={provider} />;
+  // Smooth pacing is a chat option too: toggling it re-creates the chat (its messages are restored).
+  return <ReactChat key={`${provider}:${smooth}`} provider={provider} />;
 }
 
 function ReactChat({ provider }: { provider: ProviderId }) {

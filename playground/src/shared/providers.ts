@@ -94,6 +94,7 @@ export function chatOptionsFor(id: ProviderId, settings: SettingsStore, origin: 
     ...(setup.model !== undefined && { model: setup.model }),
     tools: setup.id === 'text' ? {} : PLAYGROUND_TOOLS,
     idleTimeoutMs: IDLE_TIMEOUT_MS,
+    smooth: settings.get().smooth,
     prepareBody: (messages, ctx) => {
       const body = setup.prepareBody(messages, ctx) as Record<string, unknown>;
       return { ...body, mock: buildScenario(settings.get()) };

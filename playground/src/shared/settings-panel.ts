@@ -48,6 +48,9 @@ export function mountSettingsPanel(container: HTMLElement, store: SettingsStore)
   const reasoning = element('input', { id: 'setting-reasoning', type: 'checkbox', checked: initial.reasoning });
   reasoning.addEventListener('change', () => store.set({ reasoning: reasoning.checked }));
 
+  const smooth = element('input', { id: 'setting-smooth', type: 'checkbox', checked: initial.smooth });
+  smooth.addEventListener('change', () => store.set({ smooth: smooth.checked }));
+
   const faults = element('fieldset', { className: 'faults' }, [element('legend', { textContent: 'Fault on the first attempt' })]);
   for (const f of FAULTS) {
     const id = `fault-${f.id}`;
@@ -69,6 +72,7 @@ export function mountSettingsPanel(container: HTMLElement, store: SettingsStore)
     element('div', { className: 'field' }, [element('label', { htmlFor: 'setting-speed', textContent: 'Speed' }), speed, speedValue]),
     labelled('setting-length', 'Answer length (tokens)', length),
     element('div', { className: 'field inline' }, [reasoning, element('label', { htmlFor: 'setting-reasoning', textContent: 'Reasoning' })]),
+    element('div', { className: 'field inline' }, [smooth, element('label', { htmlFor: 'setting-smooth', textContent: 'Smooth typing' })]),
     faults,
   ]);
   form.addEventListener('submit', (event) => event.preventDefault());

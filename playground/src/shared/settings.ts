@@ -15,6 +15,8 @@ export interface PlaygroundSettings {
   reasoning: boolean;
   /** Injected on the first attempt of every request. */
   fault: FaultId;
+  /** Release the answer at an even pace (`smooth` on the chat); a new chat picks it up. */
+  smooth: boolean;
 }
 
 export const DEFAULT_SETTINGS: PlaygroundSettings = {
@@ -23,6 +25,7 @@ export const DEFAULT_SETTINGS: PlaygroundSettings = {
   answerLength: 60,
   reasoning: true,
   fault: 'none',
+  smooth: false,
 };
 
 export interface SettingsStore {
