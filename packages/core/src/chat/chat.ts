@@ -149,17 +149,7 @@ export function createChat(options: ChatOptions): ChatController {
   }
 
   function newStep(messageId: string, prefix: ChatMessage[], stream: StreamController): Step {
-    const step: Step = {
-      messageId,
-      prefix,
-      stream,
-      lastSnapshot: null,
-      lastMessage: null,
-      finalized: false,
-      tasks: new Map(),
-      buffered: new Map(),
-    };
-    return step;
+    return { messageId, prefix, stream, lastSnapshot: null, lastMessage: null, finalized: false, tasks: new Map(), buffered: new Map() };
   }
 
   async function followStep(run: Run, step: Step, open: () => Promise<StreamSnapshot>): Promise<StreamSnapshot> {
