@@ -75,6 +75,8 @@ export function createRelay(options: RelayOptions = {}): Relay {
   const runs = new Map<string, Run>();
   const runsByKey = new Map<string, Run>();
   const clients = new Set<ClientFeed>();
+  /** Runs of each owner being registered in the store (counted by maxStreamsPerOwner). */
+  const starting = new Map<string, number>();
 
   // Clients that take nothing while their buffer is full are cut: a reader that stopped never pins a slot.
   const idleSweep = setInterval(() => {
@@ -176,24 +178,35 @@ export function createRelay(options: RelayOptions = {}): Relay {
       return jsonError(429, 'too_many_streams', 'This user already runs as many streams as the relay allows',
         { 'retry-after': '1' });
     }
-    const runId = globalThis.crypto.randomUUID().replace(/-/g, '');
-    let stored = true;
+    // The slot is taken before the first await: simultaneous POSTs of one owner cannot all pass the check.
+    if (owner !== null) starting.set(owner, (starting.get(owner) ?? 0) + 1);
     try {
-      if (!(await store.create(runId, liveTtlMs, { owner: opts.owner, key: key ?? undefined, leaseMs }))) {
-        return jsonError(503, 'relay_full', 'The relay holds as many streams as it may; retry shortly', { 'retry-after': '1' });
+      const runId = globalThis.crypto.randomUUID().replace(/-/g, '');
+      let stored = true;
+      try {
+        if (!(await store.create(runId, liveTtlMs, { owner: opts.owner, key: key ?? undefined, leaseMs }))) {
+          return jsonError(503, 'relay_full', 'The relay holds as many streams as it may; retry shortly',
+            { 'retry-after': '1' });
+        }
+      } catch (error) {
+        // The store is down or hung: the answer is still served, only without resume.
+        reportError(error);
+        stored = false;
       }
-    } catch (error) {
-      // The store is down or hung: the answer is still served, only without resume.
-      reportError(error);
-      stored = false;
+      // A client that left meanwhile still gets a run: it ends at once, without an upstream call (see produce).
+      const run = startRun(runId, key, owner, stored, request, opts);
+      return streamToClient(runId, run, 0, request);
+    } finally {
+      if (owner !== null) {
+        const left = (starting.get(owner) ?? 1) - 1;
+        if (left === 0) starting.delete(owner);
+        else starting.set(owner, left);
+      }
     }
-    if (request.signal.aborted) return jsonError(499, 'client_gone', 'The client left');
-    const run = startRun(runId, key, owner, stored, request, opts);
-    return streamToClient(runId, run, 0, request);
   }
 
   function countRuns(owner: string): number {
-    let count = 0;
+    let count = starting.get(owner) ?? 0;
     for (const run of runs.values()) if (run.owner === owner && !run.finished) count++;
     return count;
   }

@@ -168,18 +168,23 @@ describe.each(Object.keys(stores) as (keyof typeof stores)[])('%s: owners and ap
   it('maxStreamsPerOwner: one more running stream of the same owner is a 429 JSON error; other owners are unaffected', async () => {
     upstream.set({ tokens: TOKENS, holdAfter: 1 });
     start({ maxStreamsPerOwner: 2 });
-    const running = [
+    const running: Response[] = [
       await relay.handle(post(), { upstream: fetchUpstream(upstream.url), streamId: 'a', owner: 'alice' }),
       await relay.handle(post(), { upstream: fetchUpstream(upstream.url), streamId: 'b', owner: 'alice' }),
     ];
     const third = await relay.handle(post(), { upstream: fetchUpstream(upstream.url), streamId: 'c', owner: 'alice' });
     expect(third.status).toBe(429);
     expect(await third.json()).toMatchObject({ error: { code: 'too_many_streams' } });
+    // Simultaneous POSTs cannot slip past the limit while their streams are being registered.
+    const burst = await Promise.all(['d', 'e', 'f', 'g'].map((streamId) =>
+      relay.handle(post(), { upstream: fetchUpstream(upstream.url), streamId, owner: 'carol' })));
+    expect(burst.map((r) => r.status).sort()).toEqual([200, 200, 429, 429]);
+    running.push(...burst.filter((r) => r.status === 200));
     const bob = await relay.handle(post(), { upstream: fetchUpstream(upstream.url), streamId: 'a', owner: 'bob' });
     expect(bob.status).toBe(200);
     upstream.release();
     for (const response of [...running, bob]) expect(openAiText(await eventsOf(response))).toBe(TEXT);
-    expect(upstream.calls).toHaveLength(3);
+    expect(upstream.calls).toHaveLength(5);
   });
 });
 
