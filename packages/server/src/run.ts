@@ -81,7 +81,8 @@ export interface ProduceContext {
  * stops the store copy (with an error mark when the store still takes one), never the live answer.
  */
 export async function produce(run: Run, ctx: ProduceContext): Promise<void> {
-  const { store, signal } = { store: ctx.store, signal: run.abort.signal };
+  const store = ctx.store;
+  const signal = run.abort.signal;
   let seq = 0;
   let storedSeq = 0;
   let storeFailed = false;

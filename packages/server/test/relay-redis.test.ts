@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createRelay, redisStore, type Relay, type RelayStore } from '../src/index';
 import { fetchUpstream, serveRelay, startCuttingProxy, type Running } from './support/http';
-import { openAiText, openSse } from './support/sse-client';
+import { eventsOf, openAiText, openSse } from './support/sse-client';
 import { startUpstream, type UpstreamServer } from './support/upstream-server';
 
 const TOKENS = Array.from({ length: 40 }, (_, i) => `tok${i} `);
@@ -141,5 +141,27 @@ describe('relay with redisStore across two instances', () => {
     const resumed = await openSse(b.server.url, { headers: { 'last-event-id': before[2].id } });
     const after = await resumed.rest();
     expect(JSON.parse(after[after.length - 1].data)).toMatchObject({ error: { code: 'client_gone' } });
+  });
+
+  it('join on B follows a chat running on A; cancel on B stops A\'s upstream within a heartbeat', async () => {
+    upstream.set({ tokens: TOKENS, holdAfter: 5 });
+    const a = await startInstance({ heartbeatMs: 100 });
+    const b = await startInstance({ heartbeatMs: 100 });
+    const request = () => new Request('http://relay.test/api/chat/c9/stream');
+    const first = await a.relay.handle(new Request('http://relay.test/api/chat', { method: 'POST', body: '{}' }),
+      { upstream: fetchUpstream(upstream.url), streamId: 'c9', owner: 'dana' });
+    const call = await upstream.callAt(0);
+    expect((await b.relay.join(request(), { streamId: 'c9', owner: 'erin' })).status).toBe(204);
+    expect((await b.relay.cancel(request(), { streamId: 'c9', owner: 'erin' })).status).toBe(404);
+    const joined = await b.relay.join(request(), { streamId: 'c9', owner: 'dana' });
+    expect(joined.status).toBe(200);
+    const cancelledAt = Date.now();
+    expect((await b.relay.cancel(request(), { streamId: 'c9', owner: 'dana' })).status).toBe(204);
+    expect(await call.outcome).toBe('aborted-by-client');
+    expect(Date.now() - cancelledAt).toBeLessThan(2_000);
+    for (const events of await Promise.all([eventsOf(first), eventsOf(joined)])) {
+      expect(openAiText(events.slice(0, -1))).toBe(TOKENS.slice(0, 5).join(''));
+      expect(JSON.parse(events[events.length - 1].data)).toMatchObject({ error: { code: 'cancelled' } });
+    }
   });
 });
