@@ -63,7 +63,7 @@ export function rawHtmlEnd(line: string): RegExp | null {
   return null;
 }
 
-/** A line at column 0 that ends any open paragraph, list or quote (a fence or an ATX heading interrupts them). */
+/** A line at column 0 that ends any open paragraph, list or quote (a fence, an ATX heading, <pre>/<script>/<!-- interrupt them). */
 export function interruptsBlock(line: string): boolean {
-  return indentOf(line) === 0 && (fenceOpening(line) !== null || isAtxHeading(line));
+  return indentOf(line) === 0 && (fenceOpening(line) !== null || isAtxHeading(line) || rawHtmlEnd(line) !== null);
 }

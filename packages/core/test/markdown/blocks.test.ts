@@ -123,6 +123,7 @@ describe('splitMarkdownBlocks', () => {
   it('keeps an HTML comment or <pre> with blank lines in one block', () => {
     expect(splitMarkdownBlocks('<!-- a\n\nb -->\n\nText').blocks).toEqual(['<!-- a\n\nb -->']);
     expect(splitMarkdownBlocks('<pre>\n\nx\n</pre>\n').blocks).toEqual(['<pre>\n\nx\n</pre>']);
+    expect(splitMarkdownBlocks('Text\n<pre>\n\nx\n</pre>\n').blocks).toEqual(['Text', '<pre>\n\nx\n</pre>']);
   });
 
   it.each([
