@@ -123,7 +123,15 @@ async function waitFor(condition: () => boolean, what: string, timeoutMs = 8000)
   }
 }
 
-type ChatMessageLike = Pick<ChatMessage, 'role' | 'text'>;
+/** An OpenAI Chat body with the mock's scenario (the route drops nothing else). */
+const bodyWith = (mock: object) => (messages: ChatMessage[]) => ({
+  model: 'gpt-4o-mini',
+  messages: messages.map((m) => ({ role: m.role, content: m.text })),
+  stream: true,
+  mock,
+});
+/** Long enough to be stopped halfway. */
+const LONG = { prepareBody: bodyWith({ length: 2000, tokensPerSecond: 200 }) };
 
 const answerText = (chat: ChatController) => {
   const last = chat.getSnapshot().messages.at(-1);
@@ -165,7 +173,7 @@ describe.each(stores)('createChat with resume through the relay (%s)', (_name, m
     id,
     resume: true,
     headers: { 'x-user': 'alice' },
-    prepareBody: (messages) => ({ model: 'gpt-4o-mini', messages: messages.map((m) => ({ role: m.role, content: m.text })), stream: true, mock: SCENARIO }),
+    prepareBody: bodyWith(SCENARIO),
     ...extra,
   });
   const expectedFor = (prompt: string) =>
@@ -209,7 +217,8 @@ describe.each(stores)('createChat with resume through the relay (%s)', (_name, m
   it('nothing running, or another user’s chat of the same id: 204, idle, no notification', async () => {
     const started = createChat(options('relay-owned'));
     await started.send('mine');
-    for (const chat of [createChat(options('relay-nobody')), createChat(options('relay-owned', { headers: { 'x-user': 'mallory' } }))]) {
+    const mallory = { headers: { 'x-user': 'mallory' } };
+    for (const chat of [createChat(options('relay-nobody')), createChat(options('relay-owned', mallory))]) {
       let notifications = 0;
       chat.subscribe(() => notifications++);
       const snapshot = await chat.join();
@@ -220,7 +229,7 @@ describe.each(stores)('createChat with resume through the relay (%s)', (_name, m
   });
 
   it('stop() cancels the upstream: the provider stops generating, the partial text stays', async () => {
-    const chat = createChat(options('relay-stop', { prepareBody: (messages) => ({ messages: messages.map((m) => ({ role: m.role, content: m.text })), stream: true, mock: { length: 2000, tokensPerSecond: 200 } }) }));
+    const chat = createChat(options('relay-stop', LONG));
     const sent = chat.send('stop me');
     await waitFor(() => answerText(chat).length > 10, 'part of the answer');
     chat.stop();
@@ -234,8 +243,7 @@ describe.each(stores)('createChat with resume through the relay (%s)', (_name, m
   });
 
   it('stop() in one tab ends the answer in the others as stopped (aborted), their partial text kept', async () => {
-    const long = { prepareBody: (messages: ChatMessageLike[]) => ({ messages: messages.map((m) => ({ role: m.role, content: m.text })), stream: true, mock: { length: 2000, tokensPerSecond: 200 } }) };
-    const tab1 = createChat(options('relay-stop-tabs', long));
+    const tab1 = createChat(options('relay-stop-tabs', LONG));
     const sent = tab1.send('stop us');
     await waitFor(() => answerText(tab1).length > 10, 'part of the answer');
     const tab2 = createChat(options('relay-stop-tabs'));

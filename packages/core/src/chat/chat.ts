@@ -149,7 +149,8 @@ export function createChat(options: ChatOptions): ChatController {
   }
 
   function newStep(messageId: string, prefix: ChatMessage[], stream: StreamController): Step {
-    return { messageId, prefix, stream, lastSnapshot: null, lastMessage: null, finalized: false, tasks: new Map(), buffered: new Map() };
+    const fresh = { lastSnapshot: null, lastMessage: null, finalized: false, tasks: new Map(), buffered: new Map() };
+    return { messageId, prefix, stream, ...fresh };
   }
 
   async function followStep(run: Run, step: Step, open: () => Promise<StreamSnapshot>): Promise<StreamSnapshot> {

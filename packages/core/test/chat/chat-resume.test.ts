@@ -261,7 +261,8 @@ describe('createChat with resume', () => {
 
 describe('createChat without resume', () => {
   it('sends no id, joins nothing and stop() sends no DELETE', async () => {
-    const chat = createChat(chatOptions({ resume: undefined, prepareBody: (messages, ctx) => ({ messages: messages.map((m) => m.text), chat: ctx.id, id: ctx.id }) }));
+    const prepareBody: ChatOptions['prepareBody'] = (messages, ctx) => ({ messages: messages.map((m) => m.text), id: ctx.id });
+    const chat = createChat(chatOptions({ resume: undefined, prepareBody }));
     chat.subscribe(() => undefined);
     expect(chat.id).toMatch(/\S{8,}/);
     const sent = chat.send('hello');
@@ -270,7 +271,7 @@ describe('createChat without resume', () => {
     await sent;
     await new Promise((resolve) => setTimeout(resolve, 30));
     expect(server.requests.map((r) => r.method)).toEqual(['POST']);
-    expect(server.requests[0].body).toEqual({ messages: ['hello'], chat: chat.id, id: chat.id }); // ctx.id is there
+    expect(server.requests[0].body).toEqual({ messages: ['hello'], id: chat.id }); // ctx.id is the chat's id
   });
 });
 
