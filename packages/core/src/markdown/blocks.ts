@@ -32,6 +32,8 @@ interface OpenBlock {
   /** Where the leaf still being written starts (the last list item or continuation): inline healing starts here. */
   leafStart: number;
   fence?: FenceOpening;
+  /** A fence open inside a list item: only indented lines stay in the item (code has no lazy lines). */
+  innerFence?: (FenceOpening & { indent: number }) | null;
   htmlEnd?: RegExp;
 }
 
@@ -101,16 +103,25 @@ function scanLine(state: ScanState, text: string, lineStart: number, lineEnd: nu
     return;
   }
   if (open) {
-    const goesOn = open.blankAfter
-      ? open.kind === 'list'
-        ? indentOf(line) > 0 || isListItem(line)
-        : indentOf(line) >= 4
-      : open.kind === 'indented'
-        ? indentOf(line) >= 4
-        : !interruptsBlock(line);
+    const inner = open.innerFence;
+    const goesOn = inner
+      ? indentOf(line) > 0
+      : open.blankAfter
+        ? open.kind === 'list'
+          ? indentOf(line) > 0 || isListItem(line)
+          : indentOf(line) >= 4
+        : open.kind === 'indented'
+          ? indentOf(line) >= 4
+          : !interruptsBlock(line, open.kind === 'list');
     if (goesOn) {
-      if (open.blankAfter || isListItem(line)) open.leafStart = lineStart;
-      if (isListItem(line) && open.kind === 'paragraph') open.kind = 'list';
+      if (inner) {
+        if (closesFence(line.trimStart(), inner)) open.innerFence = null;
+      } else {
+        if (open.blankAfter || isListItem(line)) open.leafStart = lineStart;
+        if (isListItem(line) && open.kind === 'paragraph') open.kind = 'list';
+        const fence = open.kind === 'list' && indentOf(line) > 0 ? fenceOpening(line.trimStart()) : null;
+        if (fence) open.innerFence = { ...fence, indent: indentOf(line) };
+      }
       open.blankAfter = false;
       open.contentEnd = lineEnd;
       return;
@@ -165,7 +176,11 @@ function healedTail(text: string, state: ScanState): string {
   if (open.kind === 'fence') return closeFence(raw, open.fence!);
   if (open.kind === 'html-raw' || open.kind === 'indented') return raw.trimEnd();
   const partial = text.slice(partialStart);
-  if (partial.length > 0 && interruptsBlock(partial)) {
+  if (open.innerFence) {
+    const { char, length, indent } = open.innerFence;
+    return `${raw}${raw.endsWith('\n') ? '' : '\n'}${' '.repeat(indent)}${char.repeat(length)}`;
+  }
+  if (partial.length > 0 && interruptsBlock(partial, open.kind === 'list')) {
     const fenced = healPartialFenceLine(partial);
     if (fenced !== null) return `${text.slice(open.start, open.contentEnd)}\n\n${fenced}`;
   }

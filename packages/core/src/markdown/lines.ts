@@ -63,7 +63,13 @@ export function rawHtmlEnd(line: string): RegExp | null {
   return null;
 }
 
-/** A line at column 0 that ends any open paragraph, list or quote (a fence, an ATX heading, <pre>/<script>/<!-- interrupt them). */
-export function interruptsBlock(line: string): boolean {
-  return indentOf(line) === 0 && (fenceOpening(line) !== null || isAtxHeading(line) || rawHtmlEnd(line) !== null);
+/**
+ * A line that ends an open paragraph, quote or list: a fence, an ATX heading or <pre>/<script>/<!-- (they interrupt a
+ * paragraph from up to 3 spaces of indentation; in a list only at column 0, since an indented one is item content).
+ */
+export function interruptsBlock(line: string, inList: boolean): boolean {
+  const indent = indentOf(line);
+  if (indent > (inList ? 0 : 3)) return false;
+  const unindented = line.trimStart();
+  return fenceOpening(unindented) !== null || isAtxHeading(unindented) || rawHtmlEnd(unindented) !== null;
 }

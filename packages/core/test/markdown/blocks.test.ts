@@ -126,6 +126,28 @@ describe('splitMarkdownBlocks', () => {
     expect(splitMarkdownBlocks('Text\n<pre>\n\nx\n</pre>\n').blocks).toEqual(['Text', '<pre>\n\nx\n</pre>']);
   });
 
+  it('keeps a fence inside a list item in the list, and follows CommonMark when its code is not indented', () => {
+    const nested = '1. Step:\n   ```bash\n   npm i\n\n   npm t\n   ```\n2. Next\n\nAfter\n';
+    expect(splitMarkdownBlocks(nested)).toEqual({ blocks: ['1. Step:\n   ```bash\n   npm i\n\n   npm t\n   ```\n2. Next'], tail: 'After' });
+    expect(splitMarkdownBlocks('- a\n  ```js\n  let x;\n').tail).toBe('- a\n  ```js\n  let x;\n  ```');
+    // Code lines at column 0 end the item; the indented closing fence then opens a fence that runs to the end.
+    const misindented = '1. Step:\n   ```python\ndef f():\n    pass\n   ```\n\nText\n';
+    expect(splitMarkdownBlocks(misindented).blocks).toEqual(['1. Step:\n   ```python', 'def f():\n    pass']);
+  });
+
+  it.each([
+    '1. Step:\n   ```python\ndef f():\n    pass\n   ```\n\nText\n\nMore\n',
+    'Para\n   ```\ncode\n\n   ```\n\nAfter\n',
+    '- item\n\n      indented code in the item\n\n  continuation\n\nOut\n',
+    '> quote\n> ```\n> a\n\nb\n',
+    'Text\n<pre>\n\n**raw**\n</pre>\n\nAfter\n',
+  ])('renders the same with marked block by block as whole: %j', (text) => {
+    const result = splitMarkdownBlocks(text);
+    const rest = text.slice(text.lastIndexOf(result.blocks.at(-1) ?? '') + (result.blocks.at(-1)?.length ?? 0));
+    const html = (markdown: string) => (marked.parse(markdown, { async: false }) as string).replace(/\s+/g, ' ').replace(/> </g, '><').trim();
+    expect([...result.blocks, rest].map(html).join('').replace(/> </g, '><')).toBe(html(text));
+  });
+
   it.each([
     ['Some **bold', 'Some **bold**'],
     ['Some **bold **', 'Some **bold**'],
