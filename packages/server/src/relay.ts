@@ -69,8 +69,13 @@ export function createRelay(options: RelayOptions = {}): Relay {
   const onClientGone = options.onClientGone ?? 'continue';
   const secrets = options.secrets ?? [];
   const baseRedact = createRedactor(undefined, secrets);
-  const reportError = options.onError ?? ((error: unknown) => console.error('[@tokenstream/server]',
-    describeError(error, baseRedact)));
+  const log = options.onError ?? ((error: unknown) => console.error('[@tokenstream/server]', String(error)));
+  // onError gets the failure redacted like everything else (a driver's message may quote a URL or a credential).
+  const reportError = (error: unknown) => {
+    const safe = new Error(describeError(error, baseRedact));
+    safe.name = error instanceof Error ? error.name : 'Error';
+    log(safe);
+  };
   const store = withStoreTimeouts(options.store ?? memoryStore(), storeTimeoutMs);
   const runs = new Map<string, Run>();
   const runsByKey = new Map<string, Run>();

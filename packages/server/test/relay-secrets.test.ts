@@ -95,3 +95,26 @@ describe('no credential reaches the client or a log line', () => {
     }
   });
 });
+
+describe('onError', () => {
+  it('receives store failures redacted: no URL credential or internal address reaches a log', async () => {
+    const base = memoryStore();
+    const failing = { ...base, create: async () => {
+      throw new Error('connect failed to redis://admin:pa55word-secret@10.0.0.7:6379 (token=abc123secret)');
+    } };
+    const errors: unknown[] = [];
+    const relay = createRelay({ store: failing, onError: (error) => errors.push(error) });
+    try {
+      const response = await relay.handle(new Request('http://relay.test/api/chat', { method: 'POST', body: '{}' }), {
+        upstream: async () => new Response('data: [DONE]\n\n', { headers: { 'content-type': 'text/event-stream' } }),
+      });
+      expect(await eventsOf(response)).toHaveLength(1);
+      expect(errors).toHaveLength(1);
+      const text = `${String(errors[0])} ${(errors[0] as Error).stack ?? ''}`;
+      for (const secret of ['pa55word-secret', '10.0.0.7', 'abc123secret']) expect(text).not.toContain(secret);
+      expect(text).toContain('connect failed');
+    } finally {
+      await relay.close();
+    }
+  });
+});
