@@ -26,8 +26,17 @@ export function idleStreamSnapshot(): StreamSnapshot {
  * A controller for one stream at a time: start() runs it (a new start() supersedes the running one), stop() aborts and
  * keeps the partial output, reset() returns to idle. Nothing runs and nothing touches the DOM until start().
  */
-export function createStream(options: StreamOptions): StreamController {
+export function createStream(initialOptions: StreamOptions): StreamController {
+  /** Replaced by setOptions: request fields are read at each start()/join(), callbacks live (see liveCallbacks). */
+  let options = initialOptions;
   const store = new PacedSnapshotStore(IDLE_SNAPSHOT, options.throttle ?? 'frame');
+  // A running stream calls the newest callbacks, not the ones it started with (a binding re-renders with new closures).
+  const liveCallbacks: Pick<StreamOptions, 'onEvent' | 'onDelta' | 'onFinish' | 'onError'> = {
+    onEvent: (event) => options.onEvent?.(event),
+    onDelta: (delta) => options.onDelta?.(delta),
+    onFinish: (snapshot) => options.onFinish?.(snapshot),
+    onError: (error) => options.onError?.(error),
+  };
   let current: StreamRun | null = null;
   /** A join whose first GET is still pending (nothing published yet). */
   let pendingJoin: AbortController | null = null;
@@ -40,10 +49,10 @@ export function createStream(options: StreamOptions): StreamController {
     start(overrides) {
       cancelPendingJoin();
       current?.detach();
-      const runOptions = overrides ? { ...options, ...overrides } : options;
+      const runOptions = { ...options, ...liveCallbacks, ...overrides };
       store.throttle = runOptions.throttle ?? 'frame';
       store.configure(runOptions.smooth);
-      const run = new StreamRun(runOptions, store);
+      const run = new StreamRun(runOptions, store, IDLE_SNAPSHOT);
       current = run;
       const detachSignal = linkSignal(runOptions.signal, () => run.abort());
       return run.run().finally(() => {
@@ -85,6 +94,9 @@ export function createStream(options: StreamOptions): StreamController {
       current = null;
       store.cancel();
       store.set(IDLE_SNAPSHOT);
+    },
+    setOptions(next) {
+      options = next;
     },
     getSnapshot: store.getSnapshot,
     subscribe: store.subscribe,

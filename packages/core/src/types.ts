@@ -76,6 +76,11 @@ export interface StreamController {
    * running) leaves the snapshot idle without any status change in between. Supersedes a running stream.
    */
   join(url: string | URL, init?: { headers?: HeadersInit }): Promise<StreamSnapshot>;
+  /**
+   * Replaces the options (TanStack Query's observer pattern): request fields (url, body, headers...) are read at the
+   * next start()/join(); callbacks are read live, so a running stream calls the newest ones.
+   */
+  setOptions(options: StreamOptions): void;
   /** Same object until something changed (safe for useSyncExternalStore). */
   getSnapshot(): StreamSnapshot;
   subscribe(listener: () => void): () => void;
@@ -318,6 +323,11 @@ export interface ChatController {
   regenerate(): Promise<ChatSnapshot>;
   setMessages(m: ChatMessage[]): void;
   addToolResult(toolCallId: string, result: unknown): void;
+  /**
+   * Replaces the options: the next step, tool call or notification reads the new ones (request fields, tools,
+   * callbacks). `id`, `messages` and `signal` are read once, when the chat is created.
+   */
+  setOptions(options: ChatOptions): void;
   getSnapshot(): ChatSnapshot;
   subscribe(listener: () => void): () => void;
 }

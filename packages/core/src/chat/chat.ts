@@ -63,7 +63,9 @@ interface Run {
  * client tools run in parallel (as soon as a call's arguments are complete) and the conversation
  * continues with their results until a turn calls no tool or `maxSteps` requests were made.
  */
-export function createChat(options: ChatOptions): ChatController {
+export function createChat(initialOptions: ChatOptions): ChatController {
+  // setOptions replaces this object; every use below reads it where it is used (request fields at the next step).
+  let options = initialOptions;
   // Options are read where they are used, not copied here: a view whose values change (a framework binding's
   // latest-props proxy, or the object mutated) takes effect at the next step, tool call or notification.
   const maxSteps = () => options.maxSteps ?? 5;
@@ -373,6 +375,9 @@ export function createChat(options: ChatOptions): ChatController {
     regenerate,
     setMessages,
     addToolResult,
+    setOptions(next) {
+      options = next;
+    },
     getSnapshot: () => state,
     subscribe(listener) {
       listeners.add(listener);
