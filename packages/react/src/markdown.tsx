@@ -1,15 +1,15 @@
 import { createSafeMarkdownRenderer, splitMarkdownBlocks, type MarkdownBlocks } from '@tokenstream/core';
-import { memo, useEffect, useRef, useState, type ReactNode } from 'react';
+import { memo, useEffect, useRef, useState, type ComponentPropsWithoutRef, type ReactNode } from 'react';
 
 /** Turns one markdown block into elements. Pass a stable function (module level or useCallback): finished blocks re-render when it changes. */
 export type MarkdownRenderer = (markdown: string) => ReactNode;
 
-export interface StreamingMarkdownProps {
+/** Other props (className, data-*, aria-*...) go to the wrapping div. */
+export interface StreamingMarkdownProps extends Omit<ComponentPropsWithoutRef<'div'>, 'children'> {
   /** The markdown so far (e.g. `snapshot.text` or a chat message's text); it may grow on every render. */
   text: string;
   /** The app's renderer. Default: `marked` (an optional peer dependency, loaded on first use), sanitized. */
   render?: MarkdownRenderer;
-  className?: string;
 }
 
 /**
@@ -32,11 +32,11 @@ export function useMarkdownBlocks(text: string): MarkdownBlocks {
  * the cost of a frame does not grow with the answer. Raw HTML and unsafe links from the model are never injected by
  * the default renderer.
  */
-export function StreamingMarkdown({ text, render, className }: StreamingMarkdownProps): ReactNode {
+export function StreamingMarkdown({ text, render, ...divProps }: StreamingMarkdownProps): ReactNode {
   const { blocks, tail } = useMarkdownBlocks(text);
   const renderBlock = useDefaultRenderer(render);
   return (
-    <div className={className}>
+    <div {...divProps}>
       {/* One list keyed by index: a tail that finishes unchanged keeps its element and is not rendered again. */}
       {(tail === '' ? blocks : [...blocks, tail]).map((block, index) => (
         <MarkdownBlock key={index} markdown={block} render={renderBlock} />
