@@ -1,28 +1,5 @@
 // Binding plumbing shared by useStream and useChat: no stream logic lives here, only React lifecycle glue.
 
-export interface Latest<T> {
-  current: T;
-}
-
-/**
- * An options object whose every read returns the value from the latest render, so a controller created once
- * sees new headers/body/callbacks without being re-created (AI SDK #7819: frozen options from the first render).
- * `fixed` entries (stable callback wrappers) win over the user's values.
- */
-export function latestOptionsView<T extends object>(latest: Latest<T>, fixed: Partial<T>): T {
-  const has = (key: PropertyKey) => Reflect.has(fixed, key) || Reflect.has(latest.current, key);
-  const get = (key: PropertyKey): unknown =>
-    Reflect.has(fixed, key) ? Reflect.get(fixed, key) : Reflect.get(latest.current, key);
-  return new Proxy({} as T, {
-    get: (_target, key) => get(key),
-    has: (_target, key) => has(key),
-    ownKeys: () => [...new Set([...Reflect.ownKeys(latest.current), ...Reflect.ownKeys(fixed)])],
-    getOwnPropertyDescriptor: (_target, key) =>
-      has(key) ? { value: get(key), enumerable: true, configurable: true, writable: false } : undefined,
-    set: () => false,
-  });
-}
-
 interface PendingCall {
   run: () => Promise<unknown>;
   waiters: Array<{ resolve: (value: unknown) => void; reject: (error: unknown) => void }>;

@@ -1,9 +1,10 @@
 import { useEffect, useInsertionEffect, useMemo, useRef } from 'react';
-import type { Latest, MountGate } from './lifecycle';
+import type { MountGate } from './lifecycle';
 import { useSelectedSnapshot, type ExternalStore } from './use-selected';
 
-/** A core controller as a component sees it: its store, its idle snapshot, its mount gate and its actions. */
-export interface Binding<S, A> {
+/** A core controller as a component sees it: its options, store, idle snapshot, mount gate and actions. */
+export interface Binding<S, O, A> {
+  setOptions(options: O): void;
   store: ExternalStore<S>;
   idle: S;
   gate: MountGate;
@@ -14,23 +15,22 @@ export const identity = <T>(value: T): T => value;
 
 /**
  * The one hook behind useStream and useChat: one binding per component instance, created on first render and kept
- * in a ref (not useMemo, which React may drop), options read through a latest-ref, the snapshot read through a
- * memoized selector, and the gate told about mount and unmount.
+ * in a ref (not useMemo, which React may drop), the render's options handed to the controller (TanStack Query's
+ * observer.setOptions), the snapshot read through a memoized selector, and the gate told about mount and unmount.
  */
 export function useBinding<O, S, A, T extends object>(
   options: O,
-  create: (latest: Latest<O>) => Binding<S, A>,
+  create: (options: O) => Binding<S, O, A>,
   select: (snapshot: S) => T,
   isEqual: (a: T, b: T) => boolean,
 ): T & A {
-  const latest = useRef(options);
-  useInsertionEffect(() => {
-    latest.current = options;
-  });
-
-  const bindingRef = useRef<Binding<S, A> | null>(null);
-  if (bindingRef.current === null) bindingRef.current = create(latest);
+  const bindingRef = useRef<Binding<S, O, A> | null>(null);
+  if (bindingRef.current === null) bindingRef.current = create(options);
   const binding = bindingRef.current;
+  // An insertion effect runs before every other effect of the commit: an effect that starts a stream sees these options.
+  useInsertionEffect(() => {
+    binding.setOptions(options);
+  });
 
   useEffect(() => {
     binding.gate.mount();

@@ -1,6 +1,6 @@
 import { createChat } from '@tokenstream/core';
 import type { ChatMessage, ChatOptions, ChatSnapshot } from '@tokenstream/core';
-import { latestOptionsView, MountGate, shallowEqual, type Latest } from './lifecycle';
+import { MountGate, shallowEqual } from './lifecycle';
 import { identity, useBinding, type Binding } from './use-binding';
 
 export interface ChatActions {
@@ -18,9 +18,9 @@ export interface ChatActions {
 
 export type UseChatResult<T extends object = ChatSnapshot> = T & ChatActions;
 
-function createChatBinding(latest: Latest<ChatOptions>): Binding<ChatSnapshot, ChatActions> {
-  // Every read of an option answers from the latest render: createChat reads its options at each step and tool call.
-  const controller = createChat(latestOptionsView(latest, {}));
+function createChatBinding(options: ChatOptions): Binding<ChatSnapshot, ChatOptions, ChatActions> {
+  // setOptions after every render: createChat reads its options at each step and tool call.
+  const controller = createChat(options);
   // Unmounting leaves: the answer goes on on the server and can be joined (only stop() asks the server to stop).
   const gate = new MountGate(() => controller.leave());
   const current = () => controller.getSnapshot();
@@ -39,6 +39,7 @@ function createChatBinding(latest: Latest<ChatOptions>): Binding<ChatSnapshot, C
     id: controller.id,
   };
   return {
+    setOptions: (next) => controller.setOptions(next),
     store: { subscribe: (listener) => controller.subscribe(listener), getSnapshot: current },
     idle: current(),
     gate,

@@ -1,6 +1,6 @@
 import { createStream } from '@tokenstream/core';
 import type { StreamOptions, StreamSnapshot } from '@tokenstream/core';
-import { latestOptionsView, MountGate, shallowEqual, type Latest } from './lifecycle';
+import { MountGate, shallowEqual } from './lifecycle';
 import { identity, useBinding, type Binding } from './use-binding';
 
 export interface StreamActions {
@@ -16,21 +16,13 @@ export interface StreamActions {
 
 export type UseStreamResult<T extends object = StreamSnapshot> = T & StreamActions;
 
-function createStreamBinding(latest: Latest<StreamOptions>): Binding<StreamSnapshot, StreamActions> {
-  // Stable wrappers: a stream already running calls the newest callbacks, not the ones it started with.
-  const callbacks: Partial<StreamOptions> = {
-    onEvent: (event) => latest.current.onEvent?.(event),
-    onDelta: (delta) => latest.current.onDelta?.(delta),
-    onFinish: (snapshot) => latest.current.onFinish?.(snapshot),
-    onError: (error) => latest.current.onError?.(error),
-  };
-  const options = latestOptionsView(latest, callbacks);
+function createStreamBinding(options: StreamOptions): Binding<StreamSnapshot, StreamOptions, StreamActions> {
+  // setOptions after every render: a start() reads that render's options, a running stream its newest callbacks.
   const controller = createStream(options);
   const gate = new MountGate(() => controller.stop());
   const actions: StreamActions = {
-    // The latest options go in as overrides so url/headers/body changed since the controller was made apply.
     start: (overrides) =>
-      gate.defer('start', () => controller.start({ ...options, ...overrides }), () => controller.getSnapshot()),
+      gate.defer('start', () => controller.start(overrides), () => controller.getSnapshot()),
     stop: () => {
       gate.cancel(() => controller.getSnapshot());
       controller.stop();
@@ -42,6 +34,7 @@ function createStreamBinding(latest: Latest<StreamOptions>): Binding<StreamSnaps
     join: (url, init) => gate.defer(`join:${String(url)}`, () => controller.join(url, init), () => controller.getSnapshot()),
   };
   return {
+    setOptions: (next) => controller.setOptions(next),
     store: { subscribe: (listener) => controller.subscribe(listener), getSnapshot: () => controller.getSnapshot() },
     idle: controller.getSnapshot(),
     gate,

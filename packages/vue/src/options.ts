@@ -1,4 +1,4 @@
-import { isRef, toRaw, toValue, unref, type MaybeRef, type MaybeRefOrGetter } from 'vue';
+import { getCurrentScope, isRef, toRaw, toValue, unref, watchEffect, type MaybeRef, type MaybeRefOrGetter } from 'vue';
 
 // Option fields whose value is itself a function: a getter for them would be ambiguous, so they take a ref or a value.
 const FUNCTION_VALUED = new Set<PropertyKey>([
@@ -36,24 +36,12 @@ function resolveField<T extends object>(source: MaybeReactiveOptions<T>, key: Pr
 }
 
 /**
- * An options object that the core controller, created once, reads from: every read resolves the user's
- * refs/getters at that moment (so each start()/send() and each chat step sees current values).
- * `fixed` entries (stable callback wrappers) win over the user's values.
+ * Hands the options to the controller as they are now, again whenever a ref or getter they read changes (one
+ * synchronous watcher, stopped with the effect scope), so a chat step or a running stream's callbacks see current
+ * values. Returns a reader for the actions, which also pick up fields mutated without reactivity.
  */
-export function reactiveOptionsView<T extends object>(source: MaybeReactiveOptions<T>, fixed: Partial<T>): T {
-  const has = (key: PropertyKey) => Reflect.has(fixed, key) || Reflect.has(resolveOptions(source), key);
-  const get = (key: PropertyKey): unknown => (Reflect.has(fixed, key) ? Reflect.get(fixed, key) : resolveField(source, key));
-  return new Proxy({} as T, {
-    get: (_target, key) => get(key),
-    has: (_target, key) => has(key),
-    ownKeys: () => [...new Set([...Reflect.ownKeys(resolveOptions(source)), ...Reflect.ownKeys(fixed)])],
-    getOwnPropertyDescriptor: (_target, key) =>
-      has(key) ? { value: get(key), enumerable: true, configurable: true, writable: false } : undefined,
-    set: () => false,
-  });
-}
-
-/** The callback named `key` of the options as they are at call time. */
-export function latestCallback<T extends object, K extends keyof T>(source: MaybeReactiveOptions<T>, key: K): T[K] | undefined {
-  return resolveField(source, key) as T[K] | undefined;
+export function bindOptions<T extends object>(source: MaybeReactiveOptions<T>, setOptions: (options: T) => void): () => T {
+  const read = () => resolveOptions(source);
+  if (getCurrentScope()) watchEffect(() => setOptions(read()), { flush: 'sync' });
+  return read;
 }

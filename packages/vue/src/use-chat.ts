@@ -2,7 +2,7 @@ import { createChat } from '@tokenstream/core';
 import type { ChatController, ChatMessage, ChatOptions, ChatSnapshot } from '@tokenstream/core';
 import type { ShallowRef } from 'vue';
 import { mirrorSnapshot, type SnapshotRefs } from './mirror';
-import { reactiveOptionsView, type MaybeReactiveOptions } from './options';
+import { bindOptions, resolveOptions, type MaybeReactiveOptions } from './options';
 
 export type UseChatOptions = MaybeReactiveOptions<ChatOptions>;
 
@@ -28,18 +28,23 @@ export type UseChatReturn = SnapshotRefs<ChatSnapshot> & {
  * A chat with `resume` joins its running answer once mounted (never during SSR).
  */
 export function useChat(options: UseChatOptions): UseChatReturn {
-  // createChat reads its options at each step and tool call, so a live view is all it needs.
-  const controller = createChat(reactiveOptionsView(options, {}));
+  // createChat reads its options at each step and tool call: the watcher keeps them current.
+  const controller = createChat(resolveOptions(options));
+  const read = bindOptions(options, (next) => controller.setOptions(next));
+  const withCurrentOptions = <R>(action: () => R): R => {
+    controller.setOptions(read());
+    return action();
+  };
   const { snapshot, refs } = mirrorSnapshot(controller, () => controller.leave());
   return {
     ...refs,
     snapshot,
-    send: (content, opts) => controller.send(content, opts),
+    send: (content, opts) => withCurrentOptions(() => controller.send(content, opts)),
     stop: () => controller.stop(),
-    regenerate: () => controller.regenerate(),
+    regenerate: () => withCurrentOptions(() => controller.regenerate()),
     setMessages: (messages) => controller.setMessages(messages),
     addToolResult: (toolCallId, result) => controller.addToolResult(toolCallId, result),
-    join: () => controller.join(),
+    join: () => withCurrentOptions(() => controller.join()),
     id: controller.id,
     controller,
   };

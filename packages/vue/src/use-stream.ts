@@ -2,7 +2,7 @@ import { createStream } from '@tokenstream/core';
 import type { StreamController, StreamOptions, StreamSnapshot } from '@tokenstream/core';
 import type { ShallowRef } from 'vue';
 import { mirrorSnapshot, type SnapshotRefs } from './mirror';
-import { latestCallback, reactiveOptionsView, type MaybeReactiveOptions } from './options';
+import { bindOptions, resolveOptions, type MaybeReactiveOptions } from './options';
 
 export type UseStreamOptions = MaybeReactiveOptions<StreamOptions>;
 
@@ -27,23 +27,22 @@ export type UseStreamReturn = SnapshotRefs<StreamSnapshot> & {
  * Disposing the calling effect scope (component unmount) stops the stream.
  */
 export function useStream(options: UseStreamOptions): UseStreamReturn {
-  // Stable wrappers: a running stream calls the callbacks as they are now, not as they were at start.
-  const callbacks: Partial<StreamOptions> = {
-    onEvent: (event) => latestCallback(options, 'onEvent')?.(event),
-    onDelta: (delta) => latestCallback(options, 'onDelta')?.(delta),
-    onFinish: (snapshot) => latestCallback(options, 'onFinish')?.(snapshot),
-    onError: (error) => latestCallback(options, 'onError')?.(error),
-  };
-  const view = reactiveOptionsView(options, callbacks);
-  const controller = createStream(view);
+  const controller = createStream(resolveOptions(options));
+  const read = bindOptions(options, (next) => controller.setOptions(next));
   const { snapshot, refs } = mirrorSnapshot(controller, () => controller.stop());
   return {
     ...refs,
     snapshot,
-    start: (overrides) => controller.start({ ...view, ...overrides }),
+    start: (overrides) => {
+      controller.setOptions(read());
+      return controller.start(overrides);
+    },
     stop: () => controller.stop(),
     reset: () => controller.reset(),
-    join: (url, init) => controller.join(url, init),
+    join: (url, init) => {
+      controller.setOptions(read());
+      return controller.join(url, init);
+    },
     controller,
   };
 }
