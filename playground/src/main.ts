@@ -1,16 +1,19 @@
-import { mountReactPage } from './react/mount';
 import { chatSessionId } from './shared/chat-session';
 import { mountResumePanel } from './shared/resume-panel';
 import { settingsStore } from './shared/settings';
 import { mountSettingsPanel } from './shared/settings-panel';
-import { mountVuePage } from './vue/mount';
 import './styles.css';
 
 // Hash routes #/react and #/vue: one page mounted at a time into <main>; leaving a page unmounts it,
-// which stops its stream.
+// which stops its stream. Each page's framework is loaded only when that page is shown (the Vue page
+// must not download React, nor the other way round).
 
 type PageName = 'react' | 'vue';
-const MOUNT: Record<PageName, (el: HTMLElement) => () => void> = { react: mountReactPage, vue: mountVuePage };
+type MountPage = (el: HTMLElement) => () => void;
+const LOAD: Record<PageName, () => Promise<MountPage>> = {
+  react: () => import('./react/mount').then((m) => m.mountReactPage),
+  vue: () => import('./vue/mount').then((m) => m.mountVuePage),
+};
 
 const main = document.getElementById('page')!;
 mountSettingsPanel(document.getElementById('settings')!, settingsStore);
@@ -33,7 +36,12 @@ function route(): void {
   if (current?.name === name) return;
   current?.unmount();
   main.replaceChildren();
-  current = { name, unmount: MOUNT[name](main) };
+  // The unmount is known once the page's module has loaded; a route change before that cancels the mount.
+  const page: { name: PageName; unmount: () => void } = { name, unmount: () => {} };
+  current = page;
+  void LOAD[name]().then((mount) => {
+    if (current === page) page.unmount = mount(main);
+  });
   for (const link of document.querySelectorAll<HTMLAnchorElement>('nav a[data-page]')) {
     if (link.dataset.page === name) link.setAttribute('aria-current', 'page');
     else link.removeAttribute('aria-current');

@@ -212,16 +212,36 @@ describe.each([['React' as const], ['Vue' as const]])('%s page in Chromium', (fr
     expect(unexpected(consoleErrors)).toEqual([]);
   });
 
-  it('shows a 401 with its kind and status', async () => {
+  it('shows a 401 as a sentence a person reads', async () => {
     const { page, consoleErrors } = await openPlayground(framework);
     await configure(page, { speed: 200, fault: '401 Unauthorized' });
     await sendPrompt(page, 'Hello');
     await waitForStatus(page, 'error');
 
-    expect(await page.getByTestId('error').innerText()).toMatch(/^http 401\b/);
+    expect(await page.getByTestId('error').innerText()).toBe('401 Unauthorized — check the API key');
     expect(await page.getByTestId('reconnects').innerText()).toBe('0');
     expect(unexpected(consoleErrors, 'the server responded with a status of 401')).toEqual([]);
   });
+});
+
+describe('page loading', () => {
+  // Vite dev serves each module by its own URL: a framework's code shows as its pre-bundled dependency
+  // (…/deps/react-dom_client.js, …/deps/vue.js) or as the playground's page folder (/src/react/, /src/vue/).
+  const FRAMEWORK_URL = { React: /\/deps\/(react|react-dom|scheduler)[._]|\/src\/react\//, Vue: /\/deps\/vue[._]|\/src\/vue\// };
+
+  it.each([['Vue' as const, 'React' as const], ['React' as const, 'Vue' as const]])(
+    'the %s page, opened directly, loads no %s code',
+    async (shown, other) => {
+      const page = await browser.context.newPage();
+      open = { page, bodies: [], streamSockets: [], consoleErrors: [] };
+      const urls: string[] = [];
+      page.on('request', (request: Request) => urls.push(new URL(request.url()).pathname));
+      await page.goto(`${playground.url}#/${shown.toLowerCase()}`);
+      await page.getByRole('heading', { name: shown, exact: true }).waitFor();
+      expect(urls.filter((url) => FRAMEWORK_URL[shown].test(url)).length).toBeGreaterThan(0); // the check sees modules
+      expect(urls.filter((url) => FRAMEWORK_URL[other].test(url))).toEqual([]);
+    },
+  );
 });
 
 describe('every provider format', () => {

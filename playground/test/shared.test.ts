@@ -109,9 +109,14 @@ describe('metrics of the latest run', () => {
 });
 
 describe('display helpers', () => {
-  it('errors read kind and status first', () => {
-    expect(describeError(new StreamError('http', 'Unauthorized', { status: 401 }))).toBe('http 401: Unauthorized');
-    expect(describeError(new StreamError('network', 'dropped'))).toBe('network: dropped');
+  it('errors read as a sentence: the status once, then what to do', () => {
+    expect(describeError(new StreamError('http', 'HTTP 401 Unauthorized', { status: 401 }))).toBe('401 Unauthorized — check the API key');
+    expect(describeError(new StreamError('http', 'HTTP 429: slow down', { status: 429 }))).toBe('429 slow down — rate limited, wait a moment and retry');
+    expect(describeError(new StreamError('http', 'HTTP 503', { status: 503 }))).toBe('503 — the server failed, try again');
+    expect(describeError(new StreamError('network', 'dropped'))).toBe('Connection lost: dropped');
+    expect(describeError(new StreamError('provider', 'Overloaded', { code: 'overloaded_error' }))).toBe(
+      'The provider reported an error: Overloaded (overloaded_error)',
+    );
   });
 
   it('cost comes from the price table, none for an unknown model', () => {

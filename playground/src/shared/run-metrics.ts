@@ -36,10 +36,39 @@ export function runMetrics(messages: ChatMessage[]): RunMetrics {
   return metrics;
 }
 
-/** "http 401: Unauthorized …": the kind and status first, as a user would search for them. */
+// What a person can do about an HTTP error; the status line alone does not say.
+const HTTP_HINTS: Record<number, string> = {
+  400: 'the request was rejected',
+  401: 'check the API key',
+  403: 'the key may not have access to this model',
+  404: 'check the URL and the model name',
+  413: 'the conversation is too long',
+  429: 'rate limited, wait a moment and retry',
+};
+
+const KIND_LABELS: Record<StreamError['kind'], string> = {
+  http: 'HTTP error',
+  network: 'Connection lost',
+  timeout: 'No data for too long',
+  parse: 'Unreadable answer',
+  provider: 'The provider reported an error',
+  overflow: 'An event was too large',
+  aborted: 'Stopped',
+};
+
+/**
+ * One line a person reads: "401 Unauthorized — check the API key", "Connection lost: socket closed".
+ * Core's messages start with "HTTP 401" already; the status is said once, the kind only where it adds meaning.
+ */
 export function describeError(error: StreamError): string {
-  const head = error.status !== undefined ? `${error.kind} ${error.status}` : error.kind;
-  return `${head}: ${error.message}`;
+  const detail = error.message.replace(/^HTTP\s+\d{3}\b[:\s]*/i, '').trim();
+  if (error.kind === 'http' && error.status !== undefined) {
+    const hint = HTTP_HINTS[error.status] ?? (error.status >= 500 ? 'the server failed, try again' : undefined);
+    return [`${error.status} ${detail}`.trim(), hint].filter(Boolean).join(' — ');
+  }
+  const label = KIND_LABELS[error.kind];
+  const code = error.code !== undefined && !detail.includes(error.code) ? ` (${error.code})` : '';
+  return detail === '' || detail.toLowerCase() === label.toLowerCase() ? `${label}${code}` : `${label}: ${detail}${code}`;
 }
 
 /** The pages' name for core's `isActive`. */

@@ -23,7 +23,8 @@ export const DEFAULT_SETTINGS: PlaygroundSettings = {
   provider: 'openai',
   tokensPerSecond: 30,
   answerLength: 60,
-  reasoning: true,
+  // Off: with reasoning first, a fault fired while the answer area was still empty (the hint promises partial text).
+  reasoning: false,
   fault: 'none',
   smooth: false,
 };
