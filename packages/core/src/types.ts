@@ -64,7 +64,13 @@ export interface RetryOptions {
   maxDelayMs?: number;
 }
 
-export interface StreamController {
+/** What a view reads: the current snapshot (the same object until it changed) and change notifications. */
+export interface Store<S> {
+  getSnapshot(): S;
+  subscribe(listener: () => void): () => void;
+}
+
+export interface StreamController extends Store<StreamSnapshot> {
   /** Resolves with the final snapshot when the stream ends, however it ends (never rejects). */
   start(overrides?: Partial<StreamOptions>): Promise<StreamSnapshot>;
   /** Abort; keeps the partial output; status 'aborted'. */
@@ -306,7 +312,7 @@ export interface ChatSnapshot {
   queuePosition: number | null;
 }
 
-export interface ChatController {
+export interface ChatController extends Store<ChatSnapshot> {
   /** The chat's id (`options.id`, or the random one it was given). */
   readonly id: string;
   send(content: string, opts?: { editMessageId?: string }): Promise<ChatSnapshot>;

@@ -1,11 +1,12 @@
 import { useEffect, useInsertionEffect, useMemo, useRef } from 'react';
 import type { MountGate } from './lifecycle';
-import { useSelectedSnapshot, type ExternalStore } from './use-selected';
+import type { Store } from '@tokenstream/core';
+import { useSelectedSnapshot } from './use-selected';
 
 /** A core controller as a component sees it: its options, store, idle snapshot, mount gate and actions. */
 export interface Binding<S, O, A> {
   setOptions(options: O): void;
-  store: ExternalStore<S>;
+  store: Store<S>;
   idle: S;
   gate: MountGate;
   actions: A;

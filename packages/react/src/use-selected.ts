@@ -1,9 +1,6 @@
+import type { Store } from '@tokenstream/core';
 import { useEffect, useMemo, useRef, useSyncExternalStore } from 'react';
 
-export interface ExternalStore<S> {
-  subscribe(listener: () => void): () => void;
-  getSnapshot(): S;
-}
 
 /**
  * useSyncExternalStore through a memoized selector: a change of the store re-renders the component only when
@@ -11,7 +8,7 @@ export interface ExternalStore<S> {
  * `serverSnapshot` is what the server rendered (the idle snapshot), so hydration matches.
  */
 export function useSelectedSnapshot<S, T>(
-  store: ExternalStore<S>,
+  store: Store<S>,
   serverSnapshot: S,
   select: (snapshot: S) => T,
   isEqual: (a: T, b: T) => boolean,

@@ -1,9 +1,6 @@
+import type { Store } from '@tokenstream/core';
 import { computed, getCurrentInstance, getCurrentScope, onMounted, onScopeDispose, shallowRef, type Ref, type ShallowRef } from 'vue';
 
-interface Store<S> {
-  getSnapshot(): S;
-  subscribe(listener: () => void): () => void;
-}
 
 export type SnapshotRefs<S> = { readonly [K in keyof S]: Readonly<Ref<S[K]>> };
 

@@ -18,6 +18,8 @@ import {
   type StreamOptions,
   type StreamSnapshot,
   type StreamStatus,
+  type Store,
+  type ChatSnapshot,
 } from '@tokenstream/core';
 import aiSdk from '@tokenstream/core/providers/ai-sdk';
 import openai from '@tokenstream/core/providers/openai';
@@ -44,6 +46,12 @@ describe('public types', () => {
     expectTypeOf<StreamError['kind']>().toEqualTypeOf<'http' | 'network' | 'timeout' | 'parse' | 'provider' | 'overflow' | 'aborted'>();
     expectTypeOf<StreamError['code']>().toEqualTypeOf<string | undefined>();
     expectTypeOf(isActive).toEqualTypeOf<(status: StreamStatus) => boolean>();
+  });
+
+  it('stream and chat controllers are Stores a view subscribes to, with setOptions', () => {
+    expectTypeOf<StreamController>().toMatchTypeOf<Store<StreamSnapshot>>();
+    expectTypeOf<ChatController>().toMatchTypeOf<Store<ChatSnapshot>>();
+    expectTypeOf<StreamController['setOptions']>().parameter(0).toEqualTypeOf<StreamOptions>();
   });
 
   it('chats resume, join and stop', () => {
