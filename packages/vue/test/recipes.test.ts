@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { createMockFetch, mockAnswer, type MockServerOptions } from '@tokenstream/mock-server';
 import { mockStreamHandlers } from '@tokenstream/mock-server/msw';
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils';
@@ -109,4 +111,12 @@ describe.each(mocks)('chat component with %s', (_, mock) => {
     const toolResult = { role: 'tool', tool_call_id: 'any', content: JSON.stringify({ city: 'Zürich', celsius: 21 }) };
     expect(answer(w)).toBe(mockAnswer({ messages: [toolResult] }).text); // the mock answers the tool result
   });
+});
+
+// The README's copy of this file, from `import { createMockFetch` to here, is checked below (not part of the recipe).
+it('is in the README verbatim', () => {
+  const readme = readFileSync(resolve(import.meta.dirname, '../README.md'), 'utf8');
+  const source = readFileSync(import.meta.filename, 'utf8');
+  const recipe = source.slice(source.indexOf('import { createMockFetch'), source.indexOf('// The README\'s copy')).trim();
+  expect(readme).toContain(recipe);
 });
