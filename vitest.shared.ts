@@ -10,7 +10,7 @@ export const workspaceAliases: { find: RegExp; replacement: string }[] = [
   { find: /^@tokenstream\/core\/wire$/, replacement: pkg('core/src/wire/index.ts') },
   { find: /^@tokenstream\/core\/providers\/([a-z-]+)$/, replacement: pkg('core/src/providers/$1.ts') },
   { find: /^@tokenstream\/mock-server\/msw$/, replacement: pkg('mock-server/src/msw.ts') },
-  ...['core', 'react', 'vue', 'mock-server', 'server'].map((name) => ({
+  ...['core', 'react', 'vue', 'mock-server', 'server', 'test-utils'].map((name) => ({
     find: new RegExp(`^@tokenstream/${name}$`),
     replacement: pkg(`${name}/src/index.ts`),
   })),

@@ -3,7 +3,7 @@
 import { expect, it, vi } from 'vitest';
 import * as fetchEventSourceModule from '@microsoft/fetch-event-source';
 import { createStream } from '../src/stream';
-import { bytes, openAIChatStream, scriptedFetch, streamResponse } from './helpers/fake-fetch';
+import { bytes, openAIChatStream, scriptedFetch, streamResponse } from '@tokenstream/test-utils';
 import './sse-spec.test';
 import './stream.test';
 import './resume.test';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createStream } from '../src/stream';
 import type { StreamSnapshot } from '../src/types';
 import { providerFixtures, type ExpectedOutput, type ProviderFixture } from './fixtures';
-import { chunkEvery, chunkRandomly, scriptedFetch, streamResponse } from './helpers/fake-fetch';
+import { chunkEvery, chunkRandomly, scriptedFetch, streamResponse } from '@tokenstream/test-utils';
 
 // Every captured provider stream, end to end through createStream: the fixture's bytes served by a fetch, split in
 // every way a network may split them, with the provider named and with provider 'auto'.

@@ -1,7 +1,7 @@
 import { createMockStreamServer, mockAnswer } from '@tokenstream/mock-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStream } from '../src/stream';
-import { waitForSnapshot } from './helpers/fake-fetch';
+import { waitForSnapshot } from '@tokenstream/test-utils';
 import type { StreamOptions } from '../src/types';
 
 // Real HTTP on 127.0.0.1 against the mock server, which writes each provider's wire format on its own.

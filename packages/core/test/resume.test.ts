@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createPool } from '../src/pool';
 import { createStream } from '../src/stream';
-import { bytes, chunkRandomly, openAIChatStream, scriptedFetch, seededRandom, streamResponse } from './helpers/fake-fetch';
+import { bytes, chunkRandomly, openAIChatStream, scriptedFetch, seededRandom, streamResponse } from '@tokenstream/test-utils';
 
 afterEach(() => vi.useRealTimers());
 

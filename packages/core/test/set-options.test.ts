@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createChat } from '../src/chat/chat';
 import { createStream } from '../src/stream';
-import { bytes, openAIChatStream, scriptedFetch, streamResponse } from './helpers/fake-fetch';
+import { bytes, openAIChatStream, scriptedFetch, streamResponse } from '@tokenstream/test-utils';
 
 // setOptions (TanStack Query's observer pattern): request fields at the next start, callbacks live.
 describe('setOptions', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createStream } from '../src/stream';
 import type { RawEvent } from '../src/types';
-import { bytes, chunkEvery, scriptedFetch, streamResponse } from './helpers/fake-fetch';
+import { bytes, chunkEvery, scriptedFetch, streamResponse } from '@tokenstream/test-utils';
 
 // Cases written from the WHATWG HTML "event stream interpretation" rules, checked through the public onEvent.
 // `midEvent`: the body stops inside a block; that block is not dispatched, and the stream ends as a drop.

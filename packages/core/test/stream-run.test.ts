@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createStream } from '../src/stream';
 import type { ProviderAdapter } from '../src/types';
-import { bytes, openAIChatStream, scriptedFetch, streamResponse } from './helpers/fake-fetch';
+import { bytes, openAIChatStream, scriptedFetch, streamResponse } from '@tokenstream/test-utils';
 
 // What the engine does with responses that can never become an answer: fail at once, with the rule in `code`, and
 // never re-send the request (a re-sent POST is a second paid answer that would fail the same way).

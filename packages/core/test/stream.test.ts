@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { StreamError } from '../src/errors';
 import { createStream } from '../src/stream';
 import type { RawEvent } from '../src/types';
-import { bytes, chunkEvery, openAIChatStream, scriptedFetch, streamResponse } from './helpers/fake-fetch';
+import { bytes, chunkEvery, openAIChatStream, scriptedFetch, streamResponse } from '@tokenstream/test-utils';
 
 const words = ['Hel', 'lo', ', ', 'wör', 'ld', ' 👋'];
 const fullText = words.join('');

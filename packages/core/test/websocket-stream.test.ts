@@ -2,7 +2,7 @@ import { createMockStreamServer, mockAnswer, type RunningMockServer } from '@tok
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { createStream } from '../src/stream';
-import { waitForSnapshot } from './helpers/fake-fetch';
+import { waitForSnapshot } from '@tokenstream/test-utils';
 import type { StreamOptions, WebSocketConstructorLike } from '../src/types';
 
 // createStream({ transport: 'websocket' }) keeps the HTTP guarantees: exact text, resume after a drop, stop.

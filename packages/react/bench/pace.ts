@@ -1,4 +1,4 @@
-import { openai, type FakeRequest } from '../test/support/fake-fetch';
+import { openai, type FakeRequest } from '@tokenstream/test-utils';
 
 /**
  * Writes OpenAI Chat SSE deltas into `req` at `deltasPerSecond` for `durationMs` (catching up on timer drift,

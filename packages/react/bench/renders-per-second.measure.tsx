@@ -6,7 +6,7 @@ import { useStream } from '@tokenstream/react';
 import { render, screen, fireEvent, cleanup } from '@testing-library/react';
 import { Profiler } from 'react';
 import { expect, it } from 'vitest';
-import { createFakeFetch } from '../test/support/fake-fetch';
+import { createFakeFetch } from '@tokenstream/test-utils';
 import { paceDeltas, report } from './pace';
 
 const DELTAS_PER_SECOND = 2000;

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ChatBox } from '../examples/ChatBox';
-import { createFakeFetch, openai } from './support/fake-fetch';
+import { createFakeFetch, openai } from '@tokenstream/test-utils';
 
 afterEach(() => {
   cleanup();

@@ -4,7 +4,7 @@ import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/re
 import { StrictMode } from 'react';
 import { renderToString } from 'react-dom/server';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createFakeFetch, nextTask, openai, type FakeFetch } from './support/fake-fetch';
+import { createFakeFetch, nextTask, openai, type FakeFetch } from '@tokenstream/test-utils';
 
 afterEach(cleanup);
 

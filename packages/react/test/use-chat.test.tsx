@@ -3,7 +3,7 @@ import { useChat } from '@tokenstream/react';
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { StrictMode, useEffect } from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createFakeFetch, openai, type FakeFetch } from './support/fake-fetch';
+import { createFakeFetch, openai, type FakeFetch } from '@tokenstream/test-utils';
 
 afterEach(cleanup);
 

@@ -3,7 +3,7 @@ import { useStream } from '@tokenstream/react';
 import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { Profiler, StrictMode, useEffect } from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createFakeFetch, nextTask, openai, type FakeFetch } from './support/fake-fetch';
+import { createFakeFetch, nextTask, openai, type FakeFetch } from '@tokenstream/test-utils';
 
 afterEach(() => {
   cleanup();

@@ -7,7 +7,7 @@ import { mount } from '@vue/test-utils';
 import { defineComponent, h } from 'vue';
 import { expect, it } from 'vitest';
 import { paceDeltas, report } from '../../react/bench/pace';
-import { createFakeFetch } from '../../react/test/support/fake-fetch';
+import { createFakeFetch } from '@tokenstream/test-utils';
 
 const DELTAS_PER_SECOND = 2000;
 const DURATION_MS = 3000;

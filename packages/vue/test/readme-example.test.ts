@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { mount } from '@vue/test-utils';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createFakeFetch, openai } from '../../react/test/support/fake-fetch';
+import { createFakeFetch, openai } from '@tokenstream/test-utils';
 // @ts-expect-error -- a .vue file, compiled by the plugin in vitest.config.ts (no .vue type shim in this package)
 import ChatBox from '../examples/ChatBox.vue';
 

@@ -4,7 +4,7 @@ import { mount } from '@vue/test-utils';
 import { createSSRApp, defineComponent, h } from 'vue';
 import { renderToString } from 'vue/server-renderer';
 import { describe, expect, it, vi } from 'vitest';
-import { createFakeFetch, nextTask, openai, type FakeFetch } from '../../react/test/support/fake-fetch';
+import { createFakeFetch, nextTask, openai, type FakeFetch } from '@tokenstream/test-utils';
 
 const URL_BASE = 'https://api.example.test/api/chat';
 const base = (fake: FakeFetch, extra: Partial<UseChatOptions> = {}): UseChatOptions => ({

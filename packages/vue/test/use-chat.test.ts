@@ -2,7 +2,7 @@ import { useChat, type UseChatOptions } from '@tokenstream/vue';
 import { mount } from '@vue/test-utils';
 import { defineComponent, h, ref } from 'vue';
 import { describe, expect, it, vi } from 'vitest';
-import { createFakeFetch, openai, type FakeFetch } from '../../react/test/support/fake-fetch';
+import { createFakeFetch, openai, type FakeFetch } from '@tokenstream/test-utils';
 
 const URL_ = 'https://api.example.test/v1/chat/completions';
 

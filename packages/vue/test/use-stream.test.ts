@@ -3,7 +3,7 @@ import { useStream, type UseStreamOptions } from '@tokenstream/vue';
 import { flushPromises, mount } from '@vue/test-utils';
 import { defineComponent, effectScope, h, onMounted, ref } from 'vue';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createFakeFetch, nextTask, openai, type FakeFetch } from '../../react/test/support/fake-fetch';
+import { createFakeFetch, nextTask, openai, type FakeFetch } from '@tokenstream/test-utils';
 
 afterEach(() => {
   vi.useRealTimers();

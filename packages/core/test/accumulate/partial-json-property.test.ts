@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { createIncrementalJsonParser, parsePartialJson } from '../../src/accumulate/partial-json';
-import { seededRandom as random } from '../helpers/fake-fetch';
+import { seededRandom as random } from '@tokenstream/test-utils';
 
 
 const PIECES = ['a', 'b', ' ', 'é', '😀', '"', '\\', '/', '\n', '\t', '\u0001', 'ünï', 'xyz', '{', ']', ':', ','];

@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { createChat } from '../../src/chat/chat';
 import { createPool } from '../../src/pool';
 import type { ChatMessage, ChatOptions, ChatSnapshot } from '../../src/types';
-import { createFakeFetch, gate, openAIChatStream, waitFor, type BodyPart } from './provider-streams';
+import { replayFetch, gate, openAIChatTurn, waitForSnapshot, type BodyPart } from '@tokenstream/test-utils';
 
 function chatOptions(fetch: typeof globalThis.fetch, extra: Partial<ChatOptions> = {}): ChatOptions {
   return { url: 'https://api.test/v1/chat/completions', fetch, provider: 'openai', throttle: 0, retry: false, model: 'gpt-test', ...extra };
@@ -14,11 +14,11 @@ const wireMessages = (body: unknown) => (body as BodyWithMessages).messages;
 describe('createChat actions', () => {
   it('stop() while streaming keeps the partial assistant message as aborted', async () => {
     const hold = gate();
-    const stream = openAIChatStream({ text: ['Once ', 'upon ', 'a time'] });
-    const fake = createFakeFetch(() => [...stream.slice(0, 3), hold.promise, ...stream.slice(3)]);
+    const stream = openAIChatTurn({ text: ['Once ', 'upon ', 'a time'] });
+    const fake = replayFetch(() => [...stream.slice(0, 3), hold.promise, ...stream.slice(3)]);
     const chat = createChat(chatOptions(fake.fetch));
     const sent = chat.send('Tell a story');
-    await waitFor(chat, (s) => s.messages[1]?.text === 'Once upon ');
+    await waitForSnapshot(chat, (s) => s.messages[1]?.text === 'Once upon ');
     chat.stop();
     const final = await sent;
     hold.open();
@@ -28,10 +28,10 @@ describe('createChat actions', () => {
   });
 
   it('regenerate() replaces the last assistant turn, tool steps included', async () => {
-    const fake = createFakeFetch((n) =>
+    const fake = replayFetch((n) =>
       n === 1
-        ? openAIChatStream({ calls: [{ id: 'call_1', name: 'roll', args: '{}' }] })
-        : openAIChatStream({ text: [n === 2 ? 'You rolled 4.' : 'Another answer.'] }),
+        ? openAIChatTurn({ calls: [{ id: 'call_1', name: 'roll', args: '{}' }] })
+        : openAIChatTurn({ text: [n === 2 ? 'You rolled 4.' : 'Another answer.'] }),
     );
     const chat = createChat(chatOptions(fake.fetch, { tools: { roll: { execute: () => 4 } } }));
     const first = await chat.send('Roll a die');
@@ -48,7 +48,7 @@ describe('createChat actions', () => {
 
   it('send with editMessageId truncates from that message and replaces it', async () => {
     let n = 0;
-    const fake = createFakeFetch(() => openAIChatStream({ text: [`answer ${++n}`] }));
+    const fake = replayFetch(() => openAIChatTurn({ text: [`answer ${++n}`] }));
     const chat = createChat(chatOptions(fake.fetch));
     await chat.send('first question');
     const afterSecond = await chat.send('second question');
@@ -65,8 +65,8 @@ describe('createChat actions', () => {
   });
 
   it('a new message after an unapproved call answers that call with an error result', async () => {
-    const fake = createFakeFetch((n) =>
-      n === 1 ? openAIChatStream({ calls: [{ id: 'call_x', name: 'confirm', args: '{}' }] }) : openAIChatStream({ text: ['ok'] }),
+    const fake = replayFetch((n) =>
+      n === 1 ? openAIChatTurn({ calls: [{ id: 'call_x', name: 'confirm', args: '{}' }] }) : openAIChatTurn({ text: ['ok'] }),
     );
     const chat = createChat(chatOptions(fake.fetch, { tools: { confirm: {} } }));
     await chat.send('do it');
@@ -79,16 +79,16 @@ describe('createChat actions', () => {
 
   it('keeps finished messages’ identity while the next one streams', async () => {
     const hold = gate();
-    const fake = createFakeFetch((n): BodyPart[] => {
-      if (n === 1) return openAIChatStream({ calls: [{ id: 'call_1', name: 'echo', args: '{"v":1}' }] });
-      const stream = openAIChatStream({ text: ['a', 'b', 'c', 'd'] });
+    const fake = replayFetch((n): BodyPart[] => {
+      if (n === 1) return openAIChatTurn({ calls: [{ id: 'call_1', name: 'echo', args: '{"v":1}' }] });
+      const stream = openAIChatTurn({ text: ['a', 'b', 'c', 'd'] });
       return [...stream.slice(0, 3), hold.promise, ...stream.slice(3)];
     });
     const chat = createChat(chatOptions(fake.fetch, { tools: { echo: { execute: (input) => input } } }));
     const seen: ChatSnapshot[] = [];
     chat.subscribe(() => seen.push(chat.getSnapshot()));
     const sent = chat.send('echo');
-    const midway = await waitFor(chat, (s) => s.messages[3]?.text === 'ab');
+    const midway = await waitForSnapshot(chat, (s) => s.messages[3]?.text === 'ab');
     const [user, toolTurn, toolResult] = midway.messages;
     hold.open();
     const final = await sent;
@@ -112,9 +112,9 @@ describe('createChat actions', () => {
 
   it('a pool of 2 runs 5 chats with never more than 2 requests in flight, in FIFO order', async () => {
     const holds = Array.from({ length: 5 }, () => gate());
-    const fake = createFakeFetch((n, body) => {
+    const fake = replayFetch((n, body) => {
       const question = wireMessages(body)[0].content as string;
-      const stream = openAIChatStream({ text: [`re: ${question}`] });
+      const stream = openAIChatTurn({ text: [`re: ${question}`] });
       return [stream[0], holds[n - 1].promise, ...stream.slice(1)];
     });
     const pool = createPool({ maxConcurrent: 2 });
@@ -143,8 +143,8 @@ describe('createChat actions', () => {
 
   it('stop() on a queued chat leaves the pool queue; the options signal stops a chat too', async () => {
     const hold = gate();
-    const fake = createFakeFetch(() => {
-      const stream = openAIChatStream({ text: ['x'] });
+    const fake = replayFetch(() => {
+      const stream = openAIChatTurn({ text: ['x'] });
       return [stream[0], hold.promise, ...stream.slice(1)];
     });
     const pool = createPool({ maxConcurrent: 1 });
@@ -154,7 +154,7 @@ describe('createChat actions', () => {
     const firstSent = first.send('one');
     await fake.requested(1);
     const secondSent = second.send('two');
-    await waitFor(second, (s) => s.status === 'queued');
+    await waitForSnapshot(second, (s) => s.status === 'queued');
     expect(pool.queued).toBe(1);
     second.stop();
     expect((await secondSent).status).toBe('aborted');
@@ -168,7 +168,7 @@ describe('createChat actions', () => {
   });
 
   it('setMessages replaces the history; a restored pending call resumes on addToolResult', async () => {
-    const fake = createFakeFetch(() => openAIChatStream({ text: ['resumed'] }));
+    const fake = replayFetch(() => openAIChatTurn({ text: ['resumed'] }));
     const chat = createChat(chatOptions(fake.fetch, { tools: { approve: {} } }));
     const history: ChatMessage[] = [
       { id: 'u1', role: 'user', text: 'delete it' },
@@ -182,7 +182,7 @@ describe('createChat actions', () => {
     chat.setMessages(history);
     expect(chat.getSnapshot()).toMatchObject({ status: 'idle', messages: history });
     chat.addToolResult('call_del', { approved: false });
-    const final = await waitFor(chat, (s) => s.status === 'done');
+    const final = await waitForSnapshot(chat, (s) => s.status === 'done');
     expect(wireMessages(fake.bodies[0]).at(-1)).toEqual({ role: 'tool', tool_call_id: 'call_del', content: '{"approved":false}' });
     expect(final.messages.map((m) => m.text)).toEqual(['delete it', '', '{"approved":false}', 'resumed']);
   });
@@ -198,8 +198,8 @@ describe('createChat actions', () => {
   });
 
   it('reads its options at each step: a changed model, body builder or tool applies to the next request', async () => {
-    const fake = createFakeFetch((n) =>
-      n === 1 ? openAIChatStream({ calls: [{ id: 'c1', name: 'pick', args: '{}' }] }) : openAIChatStream({ text: ['ok'] }),
+    const fake = replayFetch((n) =>
+      n === 1 ? openAIChatTurn({ calls: [{ id: 'c1', name: 'pick', args: '{}' }] }) : openAIChatTurn({ text: ['ok'] }),
     );
     const options = chatOptions(fake.fetch, { model: 'model-a', tools: { pick: { execute: () => 'old tool' } } });
     const chat = createChat(options);
@@ -215,7 +215,7 @@ describe('createChat actions', () => {
   });
 
   it('calls onFinish with the final assistant message', async () => {
-    const fake = createFakeFetch(() => openAIChatStream({ text: ['hello'] }));
+    const fake = replayFetch(() => openAIChatTurn({ text: ['hello'] }));
     const finished: ChatMessage[] = [];
     const chat = createChat(chatOptions(fake.fetch, { onFinish: (m) => finished.push(m) }));
     const final = await chat.send('hi');

@@ -3,6 +3,7 @@ import { createMockStreamServer, mockAnswer } from '@tokenstream/mock-server';
 import { createChat } from '../../src/chat/chat';
 import { prepareOpenAIChatBody } from '../../src/chat/bodies';
 import type { ChatController, ChatMessage, ChatOptions, StreamStatus } from '../../src/types';
+import { waitUntil } from '@tokenstream/test-utils';
 
 // Resume against @tokenstream/mock-server's chat streams (GET/DELETE {route}/{id}/stream), an implementation written
 // apart from core: the chat's POST body names the stream by its top-level `id`, the mock counts generations.
@@ -35,14 +36,6 @@ function chatOptions(id: string, extra: Partial<ChatOptions> = {}): ChatOptions 
   };
 }
 
-async function waitFor(condition: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
-
 /** The answer's text so far (the last message, when it is the assistant's). */
 const lastText = (chat: ChatController) => {
   const last = chat.getSnapshot().messages.at(-1);
@@ -55,7 +48,7 @@ describe('createChat with resume against the mock server', () => {
     const options = chatOptions('mock-reload');
     const first = createChat(options);
     const sent = first.send('hello there');
-    await waitFor(() => lastText(first).length > 20, 'part of the answer');
+    await waitUntil(() => lastText(first).length > 20, 'part of the answer');
     const saved: ChatMessage[] = first.getSnapshot().messages;
     first.leave();
     await sent;
@@ -63,7 +56,7 @@ describe('createChat with resume against the mock server', () => {
     const reloaded = createChat(chatOptions('mock-reload', { messages: saved }));
     const statuses: StreamStatus[] = [];
     reloaded.subscribe(() => statuses.push(reloaded.getSnapshot().status));
-    await waitFor(() => reloaded.getSnapshot().status === 'done', 'the joined answer');
+    await waitUntil(() => reloaded.getSnapshot().status === 'done', 'the joined answer');
     const expected = mockAnswer(options.posted[0]).text;
     expect(expected.length).toBeGreaterThan(lastText(first).length);
     expect(reloaded.getSnapshot().messages.map((m) => [m.id, m.text])).toEqual([
@@ -77,10 +70,10 @@ describe('createChat with resume against the mock server', () => {
     const options = chatOptions('mock-tabs');
     const tab1 = createChat(options);
     const sent = tab1.send('two tabs');
-    await waitFor(() => lastText(tab1).length > 5, 'the answer to start');
+    await waitUntil(() => lastText(tab1).length > 5, 'the answer to start');
     const tab2 = createChat(chatOptions('mock-tabs', { messages: tab1.getSnapshot().messages.slice(0, 1) }));
     const joined = tab2.join();
-    await waitFor(() => tab2.getSnapshot().status === 'streaming', 'the second tab to stream');
+    await waitUntil(() => tab2.getSnapshot().status === 'streaming', 'the second tab to stream');
     const [one, two] = await Promise.all([sent, joined]);
     const expected = mockAnswer(options.posted[0]).text;
     expect(one.messages.at(-1)?.text).toBe(expected);
@@ -102,7 +95,7 @@ describe('createChat with resume against the mock server', () => {
   it('stop() → DELETE: the mock stops generating and the partial text stays', async () => {
     const chat = createChat(chatOptions('mock-stop'));
     const sent = chat.send('stop me');
-    await waitFor(() => lastText(chat).length > 10, 'part of the answer');
+    await waitUntil(() => lastText(chat).length > 10, 'part of the answer');
     chat.stop();
     const partial = (await sent).messages.at(-1)!;
     expect(partial.status).toBe('aborted');
@@ -122,7 +115,7 @@ describe('createChat with resume against the mock server', () => {
     const options = chatOptions('mock-leave');
     const chat = createChat(options);
     const sent = chat.send('leave me');
-    await waitFor(() => lastText(chat).length > 5, 'part of the answer');
+    await waitUntil(() => lastText(chat).length > 5, 'part of the answer');
     chat.leave();
     await sent;
     const joined = await createChat(chatOptions('mock-leave')).join();

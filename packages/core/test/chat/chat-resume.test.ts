@@ -5,6 +5,7 @@ import { StreamError } from '../../src/errors';
 import { createStream } from '../../src/stream';
 import type { ChatController, ChatMessage, ChatOptions, StreamStatus } from '../../src/types';
 import { answerTokens, startResumeTestServer, type ResumeTestServer } from './resume-test-server';
+import { waitUntil } from '@tokenstream/test-utils';
 
 // Resume, join, stop versus leave, over real HTTP on 127.0.0.1 against a server with the contract's semantics.
 
@@ -19,14 +20,6 @@ afterEach(() => server.close());
 
 function chatOptions(overrides: Partial<ChatOptions> = {}): ChatOptions {
   return { url: `${server.url}/api/chat`, provider: 'openai', throttle: 0, resume: true, ...overrides };
-}
-
-async function waitFor(condition: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
 }
 
 /** The answer's text so far (the last message, when it is the assistant's). */
@@ -49,7 +42,7 @@ describe('createChat with resume', () => {
   it('a reload mid-answer joins the running answer and rebuilds it exactly: one generation in total', async () => {
     const first = createChat(chatOptions({ id: 'chat-reload' }));
     const sent = first.send('hello');
-    await waitFor(() => lastText(first).length > 20, 'part of the answer');
+    await waitUntil(() => lastText(first).length > 20, 'part of the answer');
     const saved: ChatMessage[] = first.getSnapshot().messages; // what the app had persisted before the reload
     first.leave();
     await sent;
@@ -58,7 +51,7 @@ describe('createChat with resume', () => {
 
     const reloaded = createChat(chatOptions({ id: 'chat-reload', messages: saved }));
     const statuses = recordStatuses(reloaded); // the first subscribe joins
-    await waitFor(() => reloaded.getSnapshot().status === 'done', 'the joined answer to end');
+    await waitUntil(() => reloaded.getSnapshot().status === 'done', 'the joined answer to end');
 
     const messages = reloaded.getSnapshot().messages;
     expect(messages.map((m) => m.role)).toEqual(['user', 'assistant']);
@@ -73,10 +66,10 @@ describe('createChat with resume', () => {
   it('a second tab follows the same answer live', async () => {
     const tab1 = createChat(chatOptions({ id: 'chat-tabs' }));
     const sent = tab1.send('hello');
-    await waitFor(() => server.produced('chat-tabs') > 3, 'the answer to start');
+    await waitUntil(() => server.produced('chat-tabs') > 3, 'the answer to start');
     const tab2 = createChat(chatOptions({ id: 'chat-tabs', messages: tab1.getSnapshot().messages.slice(0, 1) }));
     const joined = tab2.join();
-    await waitFor(() => tab2.getSnapshot().status === 'streaming', 'the second tab to stream');
+    await waitUntil(() => tab2.getSnapshot().status === 'streaming', 'the second tab to stream');
     expect(server.ended('chat-tabs')).toBe(false); // it joined while the answer was still being generated
     const [one, two] = await Promise.all([sent, joined]);
     expect(one.messages.at(-1)?.text).toBe(FULL_TEXT);
@@ -91,11 +84,11 @@ describe('createChat with resume', () => {
   it('a join that drops reconnects with Last-Event-ID and still ends with the exact text', async () => {
     const first = createChat(chatOptions({ id: 'chat-drop' }));
     void first.send('hello');
-    await waitFor(() => server.produced('chat-drop') > 2, 'the answer to start');
+    await waitUntil(() => server.produced('chat-drop') > 2, 'the answer to start');
     first.leave();
     const tab = createChat(chatOptions({ id: 'chat-drop', retry: { baseDelayMs: 1, maxDelayMs: 5 } }));
     const joined = tab.join();
-    await waitFor(() => lastText(tab).length > 10, 'the joined text');
+    await waitUntil(() => lastText(tab).length > 10, 'the joined text');
     server.dropFollowers('chat-drop');
     const snapshot = await joined;
     expect(snapshot.status).toBe('done');
@@ -122,7 +115,7 @@ describe('createChat with resume', () => {
     const chat = createChat(chatOptions({ id: 'chat-empty', messages: history }));
     let notifications = 0;
     chat.subscribe(() => notifications++); // joins
-    await waitFor(() => requestsOf('GET').length === 1, 'the join request');
+    await waitUntil(() => requestsOf('GET').length === 1, 'the join request');
     const snapshot = await chat.join(); // a second, explicit join: its promise tells when the 204 was read
     expect(snapshot.status).toBe('idle');
     expect(snapshot.messages).toEqual(history);
@@ -137,7 +130,7 @@ describe('createChat with resume', () => {
     const unsubscribe = chat.subscribe(() => undefined);
     unsubscribe(); // StrictMode: subscribe, unsubscribe, subscribe again
     chat.subscribe(() => undefined);
-    await waitFor(() => requestsOf('GET').length === 1, 'the join request');
+    await waitUntil(() => requestsOf('GET').length === 1, 'the join request');
     await new Promise((resolve) => setTimeout(resolve, 30));
     expect(requestsOf('GET')).toHaveLength(1);
   });
@@ -145,13 +138,13 @@ describe('createChat with resume', () => {
   it('stop() ends the local read and DELETEs the resume url: the server stops generating, the partial text stays', async () => {
     const chat = createChat(chatOptions({ id: 'chat-stop' }));
     const sent = chat.send('hello');
-    await waitFor(() => lastText(chat).length > 20, 'part of the answer');
+    await waitUntil(() => lastText(chat).length > 20, 'part of the answer');
     chat.stop();
     const partial = lastText(chat);
     expect((await sent).status).toBe('aborted');
-    await waitFor(() => requestsOf('DELETE').length === 1, 'the DELETE');
+    await waitUntil(() => requestsOf('DELETE').length === 1, 'the DELETE');
     expect(requestsOf('DELETE')[0].path).toBe('/api/chat/chat-stop/stream');
-    await waitFor(() => server.ended('chat-stop'), 'the generation to stop');
+    await waitUntil(() => server.ended('chat-stop'), 'the generation to stop');
     const produced = server.produced('chat-stop');
     expect(produced).toBeLessThan(TOKENS.length);
     await new Promise((resolve) => setTimeout(resolve, 60));
@@ -164,12 +157,12 @@ describe('createChat with resume', () => {
     const tab1 = createChat(chatOptions({ id: 'chat-stop-joined' }));
     const sent = tab1.send('hello');
     const tab2 = createChat(chatOptions({ id: 'chat-stop-joined', messages: [] }));
-    await waitFor(() => server.produced('chat-stop-joined') > 2, 'the answer to start');
+    await waitUntil(() => server.produced('chat-stop-joined') > 2, 'the answer to start');
     const joined = tab2.join();
-    await waitFor(() => lastText(tab2).length > 10, 'the joined text');
+    await waitUntil(() => lastText(tab2).length > 10, 'the joined text');
     tab2.stop();
     expect((await joined).status).toBe('aborted');
-    await waitFor(() => server.ended('chat-stop-joined'), 'the generation to stop');
+    await waitUntil(() => server.ended('chat-stop-joined'), 'the generation to stop');
     expect(server.produced('chat-stop-joined')).toBeLessThan(TOKENS.length);
     // The tab that sent sees the answer end where the server stopped it.
     const final = await sent;
@@ -180,10 +173,10 @@ describe('createChat with resume', () => {
     const signal = new AbortController();
     const chat = createChat(chatOptions({ id: 'chat-leave', signal: signal.signal }));
     const sent = chat.send('hello');
-    await waitFor(() => lastText(chat).length > 10, 'part of the answer');
+    await waitUntil(() => lastText(chat).length > 10, 'part of the answer');
     signal.abort();
     expect((await sent).status).toBe('aborted');
-    await waitFor(() => server.ended('chat-leave'), 'the generation to finish');
+    await waitUntil(() => server.ended('chat-leave'), 'the generation to finish');
     expect(server.produced('chat-leave')).toBe(TOKENS.length);
     expect(requestsOf('DELETE')).toHaveLength(0);
     const later = createChat(chatOptions({ id: 'chat-leave' }));
@@ -193,7 +186,7 @@ describe('createChat with resume', () => {
   it('a new send while an answer streams supersedes it without a DELETE (which could stop the new answer)', async () => {
     const chat = createChat(chatOptions({ id: 'chat-supersede' }));
     void chat.send('first');
-    await waitFor(() => lastText(chat).length > 5, 'part of the first answer');
+    await waitUntil(() => lastText(chat).length > 5, 'part of the first answer');
     const second = await chat.send('second');
     expect(second.status).toBe('done');
     expect(second.messages.at(-1)?.text).toBe(FULL_TEXT);
@@ -212,10 +205,10 @@ describe('createChat with resume', () => {
     await chat.send('hello');
     await chat.join();
     const sent = chat.send('again');
-    await waitFor(() => lastText(chat).length > 5, 'part of the answer');
+    await waitUntil(() => lastText(chat).length > 5, 'part of the answer');
     chat.stop();
     await sent;
-    await waitFor(() => requestsOf('DELETE').length === 1, 'the DELETE');
+    await waitUntil(() => requestsOf('DELETE').length === 1, 'the DELETE');
     expect(seen).toEqual([
       'POST /api/chat',
       'GET /api/chat/chat-headers/stream',
@@ -252,7 +245,7 @@ describe('createChat with resume', () => {
     let notifications = 0;
     chat.subscribe(() => notifications++); // joins
     chat.stop();
-    await waitFor(() => requestsOf('DELETE').length === 1, 'the DELETE');
+    await waitUntil(() => requestsOf('DELETE').length === 1, 'the DELETE');
     expect(notifications).toBe(0);
     expect(chat.getSnapshot().messages).toEqual(history);
     expect(chat.getSnapshot().status).toBe('idle');
@@ -266,7 +259,7 @@ describe('createChat without resume', () => {
     chat.subscribe(() => undefined);
     expect(chat.id).toMatch(/\S{8,}/);
     const sent = chat.send('hello');
-    await waitFor(() => lastText(chat).length > 5, 'part of the answer');
+    await waitUntil(() => lastText(chat).length > 5, 'part of the answer');
     chat.stop();
     await sent;
     await new Promise((resolve) => setTimeout(resolve, 30));
@@ -321,7 +314,7 @@ describe('StreamController.join', () => {
   it('follows a running stream from its start to the end', async () => {
     const chat = createChat(chatOptions({ id: 'stream-join' }));
     const sent = chat.send('hello');
-    await waitFor(() => server.produced('stream-join') > 5, 'the answer to start');
+    await waitUntil(() => server.produced('stream-join') > 5, 'the answer to start');
     const stream = createStream({ url: `${server.url}/unused`, provider: 'openai', throttle: 0 });
     const snapshot = await stream.join(streamUrl('stream-join'));
     expect(snapshot.status).toBe('done');

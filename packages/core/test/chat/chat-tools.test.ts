@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createChat } from '../../src/chat/chat';
 import { prepareAnthropicBody } from '../../src/chat/bodies';
 import type { ChatOptions, ChatTool } from '../../src/types';
-import { anthropicStream, createFakeFetch, gate, openAIChatStream, waitFor, type BodyPart } from './provider-streams';
+import { anthropicStream, replayFetch, gate, openAIChatTurn, waitForSnapshot, type BodyPart } from '@tokenstream/test-utils';
 
 const weatherParameters = { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] };
 const tick = () => new Promise<void>((resolve) => setTimeout(resolve, 5));
@@ -35,10 +35,10 @@ const twoCalls = [
 
 describe('createChat tool loop', () => {
   it('runs a turn’s two tool calls in parallel and continues with the results (OpenAI body)', async () => {
-    const fake = createFakeFetch((n) =>
+    const fake = replayFetch((n) =>
       n === 1
-        ? openAIChatStream({ calls: twoCalls, usage: { input: 20, output: 10 } })
-        : openAIChatStream({ text: ['Paris 18°C, ', 'Oslo 11°C.'], usage: { input: 60, output: 8 } }),
+        ? openAIChatTurn({ calls: twoCalls, usage: { input: 20, output: 10 } })
+        : openAIChatTurn({ text: ['Paris 18°C, ', 'Oslo 11°C.'], usage: { input: 60, output: 8 } }),
     );
     const log: string[] = [];
     const chat = createChat(chatOptions(fake.fetch, { tools: loggingTools(log) }));
@@ -77,7 +77,7 @@ describe('createChat tool loop', () => {
   });
 
   it('sends tool results back in the Anthropic Messages format', async () => {
-    const fake = createFakeFetch((n) =>
+    const fake = replayFetch((n) =>
       n === 1
         ? anthropicStream({ text: ['Let me check.'], calls: [{ id: 'toolu_1', name: 'weather', args: '{"city":"Paris"}' }] })
         : anthropicStream({ text: ['18°C in Paris.'] }),
@@ -117,7 +117,7 @@ describe('createChat tool loop', () => {
 
   it('stops after maxSteps requests, with the last step’s tools answered', async () => {
     let n = 0;
-    const fake = createFakeFetch(() => openAIChatStream({ calls: [{ id: `call_${++n}`, name: 'count', args: `{"n":${n}}` }] }));
+    const fake = replayFetch(() => openAIChatTurn({ calls: [{ id: `call_${++n}`, name: 'count', args: `{"n":${n}}` }] }));
     const chat = createChat(chatOptions(fake.fetch, { maxSteps: 2, tools: { count: { execute: (input) => input } } }));
     const final = await chat.send('loop');
     expect(fake.bodies).toHaveLength(2);
@@ -127,10 +127,10 @@ describe('createChat tool loop', () => {
   });
 
   it('waits for addToolResult on a tool without execute, then continues', async () => {
-    const fake = createFakeFetch((n) =>
+    const fake = replayFetch((n) =>
       n === 1
-        ? openAIChatStream({ calls: [{ id: 'call_pay', name: 'pay', args: '{"amount":5}' }] })
-        : openAIChatStream({ text: ['Paid.'] }),
+        ? openAIChatTurn({ calls: [{ id: 'call_pay', name: 'pay', args: '{"amount":5}' }] })
+        : openAIChatTurn({ text: ['Paid.'] }),
     );
     const chat = createChat(chatOptions(fake.fetch, { tools: { pay: { description: 'Needs the user’s approval' } } }));
     const paused = await chat.send('Pay 5');
@@ -141,7 +141,7 @@ describe('createChat tool loop', () => {
 
     chat.addToolResult('unknown-call', 'ignored');
     chat.addToolResult('call_pay', { approved: true });
-    const final = await waitFor(chat, (s) => s.status === 'done' && s.messages.at(-1)?.text === 'Paid.');
+    const final = await waitForSnapshot(chat, (s) => s.status === 'done' && s.messages.at(-1)?.text === 'Paid.');
     expect(fake.bodies).toHaveLength(2);
     expect((fake.bodies[1] as { messages: unknown[] }).messages.at(-1)).toEqual({
       role: 'tool',
@@ -152,15 +152,15 @@ describe('createChat tool loop', () => {
   });
 
   it('turns a throwing tool and an unknown tool into error results, not a crashed chat', async () => {
-    const fake = createFakeFetch((n) =>
+    const fake = replayFetch((n) =>
       n === 1
-        ? openAIChatStream({
+        ? openAIChatTurn({
             calls: [
               { id: 'call_a', name: 'explode', args: '{}' },
               { id: 'call_b', name: 'missing', args: '{}' },
             ],
           })
-        : openAIChatStream({ text: ['Sorry.'] }),
+        : openAIChatTurn({ text: ['Sorry.'] }),
     );
     const chat = createChat(
       chatOptions(fake.fetch, {
@@ -184,12 +184,12 @@ describe('createChat tool loop', () => {
 
   it('caches results by tool name and canonical input within a chat', async () => {
     const run = async (cacheToolResults: boolean) => {
-      const fake = createFakeFetch((n) =>
+      const fake = replayFetch((n) =>
         n === 1
-          ? openAIChatStream({ calls: [{ id: 'c1', name: 'lookup', args: '{"a":1,"b":{"x":1,"y":2}}' }] })
+          ? openAIChatTurn({ calls: [{ id: 'c1', name: 'lookup', args: '{"a":1,"b":{"x":1,"y":2}}' }] })
           : n === 2
-            ? openAIChatStream({ calls: [{ id: 'c2', name: 'lookup', args: '{"b":{"y":2,"x":1},"a":1}' }] })
-            : openAIChatStream({ text: ['ok'] }),
+            ? openAIChatTurn({ calls: [{ id: 'c2', name: 'lookup', args: '{"b":{"y":2,"x":1},"a":1}' }] })
+            : openAIChatTurn({ text: ['ok'] }),
       );
       let executions = 0;
       const chat = createChat(
@@ -203,7 +203,7 @@ describe('createChat tool loop', () => {
   });
 
   it('stop() during a tool aborts it through its signal and sends nothing more', async () => {
-    const fake = createFakeFetch(() => openAIChatStream({ calls: [{ id: 'call_slow', name: 'slow', args: '{}' }] }));
+    const fake = replayFetch(() => openAIChatTurn({ calls: [{ id: 'call_slow', name: 'slow', args: '{}' }] }));
     const started = gate<AbortSignal>();
     const chat = createChat(
       chatOptions(fake.fetch, {
@@ -221,7 +221,7 @@ describe('createChat tool loop', () => {
     const sent = chat.send('slow one');
     const signal = await started.promise;
     // The call starts as soon as it is complete; stop once the turn itself has ended, in the tool phase.
-    await waitFor(chat, (s) => s.messages[1]?.status === 'done');
+    await waitForSnapshot(chat, (s) => s.messages[1]?.status === 'done');
     expect(signal.aborted).toBe(false);
     chat.stop();
     const final = await sent;
@@ -241,7 +241,7 @@ describe('createChat tool loop', () => {
       // the turn until call 1's tool has started: this only finishes if the tool starts early.
       return [...stream.slice(0, 5), firstStarted.promise, ...stream.slice(5)];
     };
-    const fake = createFakeFetch(parts);
+    const fake = replayFetch(parts);
     const log: string[] = [];
     const chat = createChat(
       chatOptions(fake.fetch, {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createChat, createStream, type StreamSnapshot } from '../../src';
-import { bytes, openAIChatStream, scriptedFetch, streamResponse } from '../helpers/fake-fetch';
+import { bytes, openAIChatStream, scriptedFetch, streamResponse } from '@tokenstream/test-utils';
 
 const BURST = 'x'.repeat(199) + ' ';
 

@@ -1,5 +1,4 @@
 // A `fetch` whose responses the test writes chunk by chunk, recording each request's headers, body and signal.
-// Shared by the React and Vue tests (the Vue tests import it from here).
 
 export interface FakeRequest {
   url: string;
@@ -100,37 +99,4 @@ export function createFakeFetch(): FakeFetch {
       return new Promise((resolve) => waiting.push(resolve));
     },
   };
-}
-
-// ---- OpenAI Chat Completions SSE, as api.openai.com sends it ----
-
-const base = { id: 'chatcmpl-7', object: 'chat.completion.chunk', created: 1_763_870_000, model: 'gpt-4o-mini-2024-07-18' };
-
-function chunkEvent(delta: object, finishReason: string | null = null): string {
-  return `data: ${JSON.stringify({ ...base, system_fingerprint: 'fp_0ba0d124f1', choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }] })}\n\n`;
-}
-
-export const openai = {
-  role: () => chunkEvent({ role: 'assistant', content: '', refusal: null }),
-  text: (content: string) => chunkEvent({ content }),
-  finish: (reason = 'stop') => chunkEvent({}, reason),
-  usage: (prompt = 12, completion = 34) =>
-    `data: ${JSON.stringify({ ...base, choices: [], usage: { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion } })}\n\n`,
-  done: () => 'data: [DONE]\n\n',
-  toolCallStart: (id: string, name: string, index = 0) =>
-    chunkEvent({ tool_calls: [{ index, id, type: 'function', function: { name, arguments: '' } }] }),
-  toolCallArguments: (fragment: string, index = 0) => chunkEvent({ tool_calls: [{ index, function: { arguments: fragment } }] }),
-  /** A whole answer: role, one event per token, finish, usage, [DONE]. */
-  answer(tokens: string[]): string {
-    return this.role() + tokens.map((t) => this.text(t)).join('') + this.finish() + this.usage() + this.done();
-  },
-  unauthorized: () =>
-    JSON.stringify({
-      error: { message: 'Incorrect API key provided: sk-wrong.', type: 'invalid_request_error', param: null, code: 'invalid_api_key' },
-    }),
-};
-
-/** Resolves after the current macrotask queue drained (lets fetch/reader promises settle without a fixed sleep). */
-export function nextTask(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 0));
 }
