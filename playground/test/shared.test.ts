@@ -30,6 +30,15 @@ describe('scenario', () => {
     expect(resolveScenario({ body: { mock: buildScenario({ ...DEFAULT_SETTINGS, fault: 'http401' }) } }).fault).toEqual({ status: 401 });
     expect(resolveScenario({ body: { mock: buildScenario(DEFAULT_SETTINGS) } }).fault).toBeNull();
   });
+
+  it('with reasoning on, faults counted in events strike after the reasoning, once answer text has come', () => {
+    const mock = buildScenario({ ...DEFAULT_SETTINGS, reasoning: true, answerLength: 40, fault: 'inband' });
+    const body = { messages: [{ role: 'user', content: 'Hello' }], mock };
+    const { reasoningTokens } = mockAnswer(body);
+    expect(reasoningTokens.length).toBe(20);
+    expect(resolveScenario({ body }).fault).toEqual({ inbandErrorAfterEvents: 10 + reasoningTokens.length });
+    expect(buildScenario({ ...DEFAULT_SETTINGS, reasoning: false, fault: 'drop' }).fault).toEqual({ dropAfterEvents: 12 });
+  });
 });
 
 describe('provider rows', () => {

@@ -21,7 +21,7 @@ export const FAULTS: readonly FaultChoice[] = [
   { id: 'html200', label: 'HTML page with 200', expect: 'an error, not an empty answer', fault: { html200: true } },
   { id: 'malformed', label: 'Malformed line', expect: 'a parse error', fault: { malformedAfterEvents: 10 } },
   { id: 'inband', label: 'In-band provider error', expect: 'a provider error, partial text kept', fault: { inbandErrorAfterEvents: 10 } },
-  { id: 'http401', label: '401 Unauthorized', expect: 'fails at once: http 401', fault: { status: 401 } },
+  { id: 'http401', label: '401 Unauthorized', expect: 'fails at once, no retry: "401 Unauthorized — check the API key"', fault: { status: 401 } },
 ];
 
 /** The client gives up on a silent connection after this long (the stall fault is longer). */
@@ -35,14 +35,28 @@ function nextRequestKey(): string {
   return `playground-${Date.now().toString(36)}-${requestCounter}`;
 }
 
+const EVENT_COUNTED_FAULTS = ['dropAfterEvents', 'stallAfterEvents', 'malformedAfterEvents', 'inbandErrorAfterEvents'] as const;
+
+/** The fault moved past the reasoning events, so that it always strikes once some answer text is on screen. */
+function afterReasoning(fault: MockFault, reasoningTokens: number): MockFault {
+  const shifted = { ...fault };
+  for (const name of EVENT_COUNTED_FAULTS) {
+    const events = shifted[name];
+    if (events !== undefined) shifted[name] = events + reasoningTokens;
+  }
+  return shifted;
+}
+
 export function buildScenario(settings: PlaygroundSettings, key: string = nextRequestKey()): MockScenarioInput {
   const choice = FAULTS.find((f) => f.id === settings.fault);
+  // An exact count (half the answer) rather than `true`, so that faults can be placed after the reasoning.
+  const reasoningTokens = settings.reasoning ? Math.max(1, Math.round(settings.answerLength / 2)) : 0;
   return {
     tokensPerSecond: settings.tokensPerSecond,
     length: settings.answerLength,
-    reasoning: settings.reasoning,
+    reasoning: reasoningTokens > 0 ? reasoningTokens : false,
     key,
-    fault: choice?.fault ?? null,
+    fault: choice?.fault ? afterReasoning(choice.fault, reasoningTokens) : null,
     faultAttempts: 1,
   };
 }
