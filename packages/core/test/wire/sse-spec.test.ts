@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createStream } from '../src/stream';
-import type { RawEvent } from '../src/types';
+import { createStream } from '../../src/stream';
+import type { RawEvent } from '../../src/types';
 import { bytes, chunkEvery, scriptedFetch, streamResponse } from '@tokenstream/test-utils';
 
 // Cases written from the WHATWG HTML "event stream interpretation" rules, checked through the public onEvent.

@@ -1,9 +1,9 @@
 import { createMockStreamServer, mockAnswer, type RunningMockServer } from '@tokenstream/mock-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { StreamError } from '../src/errors';
-import { runWebSocketAttempt, type WebSocketAttemptOptions } from '../src/transport/websocket';
-import type { RawEvent, WebSocketConstructorLike } from '../src/types';
+import { StreamError } from '../../src/errors';
+import { runWebSocketAttempt, type WebSocketAttemptOptions } from '../../src/transport/websocket';
+import type { RawEvent, WebSocketConstructorLike } from '../../src/types';
 
 // Against the mock server's real /ws endpoint, with the `ws` package's WebSocket (Node 20 has none built in).
 
