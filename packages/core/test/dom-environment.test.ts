@@ -4,7 +4,7 @@ import { expect, it, vi } from 'vitest';
 import * as fetchEventSourceModule from '@microsoft/fetch-event-source';
 import { createStream } from '../src/stream';
 import { bytes, openAIChatStream, scriptedFetch, streamResponse } from '@tokenstream/test-utils';
-import './sse-spec.test';
+import './wire/sse-spec.test';
 import './stream.test';
 import './resume.test';
 
