@@ -1,5 +1,6 @@
 import { createAccumulator } from './accumulate/accumulator';
 import { now } from './clock';
+import { computeMetrics } from './metrics';
 import { callSafely, StreamError, toStreamError } from './errors';
 import { createTextAdapter, loadAdapter, type LoadedAdapter } from './providers/load';
 import { decideRetry, parseRetryAfter, resolveRetryPolicy, sleep, type RetryPolicy } from './retry';
@@ -270,8 +271,13 @@ export class StreamRun {
       });
     }
     const adapter = this.adapter ?? this.loaded!.adapter;
-    const deltas = this.callAdapter(() => adapter.end?.() ?? null);
-    for (const delta of deltas) this.applyDelta(delta);
+    let ending: Delta | Delta[] | null;
+    try {
+      ending = adapter.end?.() ?? null;
+    } catch (cause) {
+      throw this.adapterFailure(cause);
+    }
+    for (const delta of ending === null ? [] : Array.isArray(ending) ? ending : [ending]) this.applyDelta(delta);
     this.invalidate();
   }
 
@@ -307,8 +313,15 @@ export class StreamRun {
     if (this.resume.isReplay(event.id, hasOwnId)) return;
     this.appliedEvents++;
     callSafely(this.options.onEvent, event);
-    const adapter = this.adapter!;
-    for (const delta of this.callAdapter(() => adapter.parse(event))) this.applyDelta(delta);
+    let parsed: Delta | Delta[] | null;
+    try {
+      parsed = this.adapter!.parse(event);
+    } catch (cause) {
+      throw this.adapterFailure(cause);
+    }
+    if (parsed === null) return;
+    if (!Array.isArray(parsed)) return this.applyDelta(parsed);
+    for (const delta of parsed) this.applyDelta(delta);
   }
 
   private applyDelta(delta: Delta): void {
@@ -325,19 +338,12 @@ export class StreamRun {
   }
 
   /** An adapter that throws something other than a StreamError has a bug: a 'parse' error, never retried. */
-  private callAdapter(call: () => Delta | Delta[] | null): Delta[] {
-    let parsed: Delta | Delta[] | null;
-    try {
-      parsed = call();
-    } catch (cause) {
-      if (cause instanceof StreamError) throw cause;
-      throw new StreamError('parse', `The ${this.adapter?.name ?? 'stream'} adapter failed on an event`, {
-        cause,
-        code: 'adapter_threw',
-      });
-    }
-    if (!parsed) return [];
-    return Array.isArray(parsed) ? parsed : [parsed];
+  private adapterFailure(cause: unknown): StreamError {
+    if (cause instanceof StreamError) return cause;
+    return new StreamError('parse', `The ${this.adapter?.name ?? 'stream'} adapter failed on an event`, {
+      cause,
+      code: 'adapter_threw',
+    });
   }
 
   private setStatus(status: StreamStatus): void {
@@ -375,24 +381,19 @@ export class StreamRun {
 
   private buildSnapshot = (): StreamSnapshot => {
     const output = this.accumulator.read();
-    const end = this.endedAt ?? now();
-    const outputTokens = output.usage?.outputTokens || this.accumulator.outputDeltas;
     return {
       status: this.status,
       ...output,
       error: this.error,
-      metrics: {
-        ttftMs:
-          this.firstOutputAt !== null && this.requestStartedAt !== null
-            ? Math.round(this.firstOutputAt - this.requestStartedAt)
-            : null,
-        durationMs: this.requestStartedAt === null ? 0 : Math.round(end - this.requestStartedAt),
-        tokensPerSecond:
-          this.firstOutputAt === null ? null : (outputTokens * 1000) / Math.max(1, end - this.firstOutputAt),
+      metrics: computeMetrics({
+        requestStartedAt: this.requestStartedAt,
+        firstOutputAt: this.firstOutputAt,
+        end: this.endedAt ?? now(),
+        outputTokens: output.usage?.outputTokens || this.accumulator.outputDeltas,
         deltas: this.accumulator.outputDeltas,
         bytes: this.bytes,
-        reconnects: Math.max(0, this.attempts - 1),
-      },
+        attempts: this.attempts,
+      }),
       queuePosition: this.queuePosition,
     };
   };
