@@ -105,7 +105,7 @@ void keep;
 
 // Slow reader: the mock server streams a long answer unthrottled; the client reads one chunk every 20 ms for 3 s.
 const server = await createMockStreamServer().listen(0);
-const slow = { tokens: 200_000, readEveryMs: 20, forMs: 3000 };
+const slow = { tokens: 100_000, readEveryMs: 20, forMs: 3000 }; // 100k tokens: the mock's length limit
 const response = await fetch(`${server.url}/v1/chat/completions`, {
   method: 'POST',
   headers: { 'content-type': 'application/json' },
