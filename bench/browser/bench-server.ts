@@ -50,7 +50,7 @@ const WIRES = {
   },
 } as const;
 
-export const epochNow = (): number => performance.timeOrigin + performance.now();
+const epochNow = (): number => performance.timeOrigin + performance.now();
 
 export interface BenchServer {
   url: string;

@@ -21,11 +21,11 @@ declare global {
   }
 }
 
-export const params = new URLSearchParams(location.search);
+const params = new URLSearchParams(location.search);
 export const contender = params.get('c') ?? '';
 /** Where the paced stream is served: OpenAI Chat SSE or the AI SDK UI message stream. */
 export const streamUrl = (wire: 'openai' | 'ui') => `/stream/${wire}${location.search}`;
-export const expectedLength = Number(params.get('len') ?? '0');
+const expectedLength = Number(params.get('len') ?? '0');
 
 export function createHarness(mount: (root: HTMLElement) => void): BenchPage {
   const root = document.getElementById('root') as HTMLElement;

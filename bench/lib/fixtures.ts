@@ -5,7 +5,7 @@
 const encoder = new TextEncoder();
 
 /** mulberry32: a small seeded PRNG, so every run and every contender gets the same tokens and chunk boundaries. */
-export function seededRandom(seed: number): () => number {
+function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -52,7 +52,7 @@ export function loadNote(): string {
 export const fmt = (n: number, digits = 0): string =>
   Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : 'n/a';
 
-export const kb = (bytes: number): string => `${(bytes / 1024).toFixed(2)} KB`;
+const kb = (bytes: number): string => `${(bytes / 1024).toFixed(2)} KB`;
 
 /** A markdown table from rows of equal keys. */
 export function markdownTable(rows: readonly Record<string, string | number>[]): string {

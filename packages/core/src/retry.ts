@@ -10,7 +10,7 @@ export interface RetryPolicy {
 export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 10_000 };
 
 /** A server asking for a longer wait than this gets an error carrying `retryAfterMs` instead of a silent hang. */
-export const MAX_HONOURED_RETRY_AFTER_MS = 120_000;
+const MAX_HONOURED_RETRY_AFTER_MS = 120_000;
 
 export function resolveRetryPolicy(retry: false | RetryOptions | undefined): RetryPolicy {
   if (retry === false) return { ...DEFAULT_RETRY, maxAttempts: 1 };
@@ -29,7 +29,7 @@ export function backoffDelay(policy: RetryPolicy, retryNumber: number, random: (
 
 const RETRYABLE_STATUS = new Set([408, 425, 429]);
 
-export function isRetryableStatus(status: number): boolean {
+function isRetryableStatus(status: number): boolean {
   return RETRYABLE_STATUS.has(status) || status >= 500;
 }
 

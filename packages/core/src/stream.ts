@@ -17,11 +17,6 @@ const IDLE_SNAPSHOT: StreamSnapshot = Object.freeze({
   queuePosition: null,
 }) as StreamSnapshot;
 
-/** The idle snapshot every controller starts from (also the server snapshot for SSR). */
-export function idleStreamSnapshot(): StreamSnapshot {
-  return IDLE_SNAPSHOT;
-}
-
 /**
  * A controller for one stream at a time: start() runs it (a new start() supersedes the running one), stop() aborts and
  * keeps the partial output, reset() returns to idle. Nothing runs and nothing touches the DOM until start().

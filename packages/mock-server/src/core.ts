@@ -54,7 +54,7 @@ export interface MockCore {
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 /** JSON bodies nested deeper than this get 400: the mock's readers are recursive. */
-export const MAX_BODY_DEPTH = 64;
+const MAX_BODY_DEPTH = 64;
 
 const STREAM_HEADERS = { 'cache-control': 'no-cache', 'x-accel-buffering': 'no' } as const;
 const CORS_HEADERS = {

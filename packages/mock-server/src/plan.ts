@@ -74,10 +74,10 @@ export function chatKey(route: RouteMatch, chatId: string): string {
 }
 
 /** Longest chat id a POST may name its stream by. */
-export const MAX_CHAT_ID_LENGTH = 256;
+const MAX_CHAT_ID_LENGTH = 256;
 
 /** The app's chat id: a top-level string `id` in a JSON body. */
-export function chatIdOf(body: unknown): string | undefined {
+function chatIdOf(body: unknown): string | undefined {
   const id = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>).id : undefined;
   return typeof id === 'string' && id !== '' && id.length <= MAX_CHAT_ID_LENGTH ? id : undefined;
 }

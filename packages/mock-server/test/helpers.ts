@@ -155,11 +155,6 @@ class ResponseParser {
   }
 }
 
-/** Absolute path on the server (the url may carry a basePath). */
-export function route(server: RunningMockServer, path: string): string {
-  return `${server.url}${path}`;
-}
-
 export interface ParsedEvent {
   id?: string;
   event?: string;

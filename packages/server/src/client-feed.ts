@@ -10,7 +10,7 @@ const SMALL_EVENT_CHARS = 4 * 1024;
 /** Characters per chunk when batching small events. */
 const CHUNK_CHARS = 16 * 1024;
 /** Bytes queued per client before the relay stops producing for it: with one piece, the per-client memory bound. */
-export const CLIENT_HIGH_WATER_BYTES = 16 * 1024;
+const CLIENT_HIGH_WATER_BYTES = 16 * 1024;
 
 export interface ClientFeed {
   bufferedBytes(): number;

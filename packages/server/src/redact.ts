@@ -4,7 +4,7 @@
  */
 
 /** Request headers whose values are credentials. */
-export const CREDENTIAL_HEADERS = ['authorization', 'proxy-authorization', 'x-api-key', 'api-key', 'x-goog-api-key',
+const CREDENTIAL_HEADERS = ['authorization', 'proxy-authorization', 'x-api-key', 'api-key', 'x-goog-api-key',
   'cookie', 'set-cookie', 'x-auth-token', 'ocp-apim-subscription-key'];
 
 const REDACTED = '[redacted]';
@@ -52,7 +52,7 @@ export function createRedactor(request?: Request, secrets: readonly string[] = [
   return (text) => redactText(text, exact);
 }
 
-export function redactText(text: string, exact: readonly string[] = []): string {
+function redactText(text: string, exact: readonly string[] = []): string {
   let out = text;
   for (const value of exact) if (out.includes(value)) out = out.split(value).join(REDACTED);
   for (const pattern of PATTERNS) {

@@ -5,7 +5,7 @@ import type { RelayStore, StoredEvent, Upstream } from './types.js';
 import { readUpstream } from './upstream-reader.js';
 
 /** Why the relay itself stopped an upstream; reported in-band so a resuming client learns it too. */
-export class RelayStop extends Error {
+class RelayStop extends Error {
   constructor(readonly failure: RelayFailure) {
     super(failure.message);
     this.name = 'RelayStop';
@@ -36,7 +36,7 @@ export function newRun(runId: string, owner: string | null, key: string | null, 
     wakers: new Set(), done: Promise.resolve() };
 }
 
-export function wakeRun(run: Run): void {
+function wakeRun(run: Run): void {
   for (const wake of [...run.wakers]) wake();
 }
 

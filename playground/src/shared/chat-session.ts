@@ -24,7 +24,7 @@ export function chatSessionId(): string {
 }
 
 /** The messages saved for `chatId` (none when nothing is saved or what is saved is unreadable). */
-export function loadMessages(chatId: string): ChatMessage[] {
+function loadMessages(chatId: string): ChatMessage[] {
   try {
     const saved: unknown = JSON.parse(localStorage.getItem(STORAGE_PREFIX + chatId) ?? '[]');
     return Array.isArray(saved) ? (saved as ChatMessage[]) : [];

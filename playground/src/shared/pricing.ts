@@ -9,7 +9,7 @@ export interface ModelPrice {
   cachedInputPerMTok?: number;
 }
 
-export const PRICES: Readonly<Record<string, ModelPrice>> = {
+const PRICES: Readonly<Record<string, ModelPrice>> = {
   'gpt-4o-mini': { inputPerMTok: 0.15, outputPerMTok: 0.6, cachedInputPerMTok: 0.075 },
   'gpt-4.1-mini': { inputPerMTok: 0.4, outputPerMTok: 1.6, cachedInputPerMTok: 0.1 },
   'claude-3-5-haiku-latest': { inputPerMTok: 0.8, outputPerMTok: 4, cachedInputPerMTok: 0.08 },

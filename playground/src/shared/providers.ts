@@ -68,7 +68,7 @@ export const PROVIDERS: readonly ProviderSetup[] = [
   },
 ];
 
-export function providerSetup(id: ProviderId): ProviderSetup {
+function providerSetup(id: ProviderId): ProviderSetup {
   const setup = PROVIDERS.find((p) => p.id === id);
   if (!setup) throw new Error(`unknown provider ${id}`);
   return setup;

@@ -18,7 +18,7 @@ function isCalculatorInput(input: unknown): input is CalculatorInput {
   return OPERATIONS.includes(operation as Operation) && typeof a === 'number' && typeof b === 'number';
 }
 
-export function calculate({ operation, a, b }: CalculatorInput): number {
+function calculate({ operation, a, b }: CalculatorInput): number {
   switch (operation) {
     case 'multiply':
       return a * b;

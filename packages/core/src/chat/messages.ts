@@ -48,7 +48,7 @@ export function toolResultMessage(call: Pick<ToolCall, 'id'>, result: unknown): 
  * The trailing tool turn: the last assistant message that has tool calls, when only tool messages follow
  * it. `answered` holds the call ids that already have a result.
  */
-export function trailingToolTurn(
+function trailingToolTurn(
   messages: ChatMessage[],
 ): { assistantIndex: number; calls: ToolCall[]; answered: Set<string> } | null {
   const answered = new Set<string>();

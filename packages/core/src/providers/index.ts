@@ -1,17 +1,15 @@
 import type { ProviderAdapter, ProviderName, StreamOptions } from '../types';
 import { PROVIDER_NAMES, createAdapterByName, createAutoAdapter } from './registry';
 
-export { createAGUIAdapter, isAGUIEvent } from './ag-ui';
-export { createAISDKAdapter, isAISDKEvent } from './ai-sdk';
-export { createAnthropicAdapter, isAnthropicEvent } from './anthropic';
-export { createGeminiAdapter, isGeminiEvent } from './gemini';
+export { createAnthropicAdapter } from './anthropic';
+export { createGeminiAdapter } from './gemini';
 export { createJsonAdapter, isJsonChunkEvent } from './json';
-export { createLangChainAdapter, isLangChainEvent } from './langchain';
-export { createLangGraphAdapter, isLangGraphEvent } from './langgraph';
-export { createOllamaAdapter, isOllamaEvent } from './ollama';
-export { createOpenAIChatAdapter, isOpenAIChatEvent } from './openai';
-export { createOpenAIResponsesAdapter, isOpenAIResponsesEvent } from './openai-responses';
-export { PROVIDER_NAMES, UNRECOGNISED_STREAM, createAdapterByName, createAutoAdapter, detectProvider } from './registry';
+export { createLangChainAdapter } from './langchain';
+export { createLangGraphAdapter } from './langgraph';
+export { createOllamaAdapter } from './ollama';
+export { createOpenAIChatAdapter } from './openai';
+export { createOpenAIResponsesAdapter } from './openai-responses';
+export { PROVIDER_NAMES, createAutoAdapter, detectProvider } from './registry';
 
 const NAMED = new Set<string>(PROVIDER_NAMES);
 

@@ -7,7 +7,7 @@ import { StreamError } from '../errors';
 
 type Container = Record<string, unknown> | unknown[];
 
-export const INVALID_STATE_PATCH = 'invalid_state_patch';
+const INVALID_STATE_PATCH = 'invalid_state_patch';
 
 /** Keys that would reach an object's prototype through `obj[key] = ...`; a state never needs them. */
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);

@@ -58,7 +58,7 @@ function kindOf(type: string): 'ai' | 'tool' | 'other' | null {
 }
 
 /** Text and reasoning of a message's content: a string, or content blocks (text, reasoning, thinking). */
-export function readContent(fields: Json): { text: string; reasoning: string } {
+function readContent(fields: Json): { text: string; reasoning: string } {
   let text = '';
   let reasoning = '';
   const content = fields.content;
@@ -82,7 +82,7 @@ export function readContent(fields: Json): { text: string; reasoning: string } {
  * `response_metadata.finish_reason` (OpenAI), `stop_reason` (Anthropic; older @langchain/anthropic put it in
  * `additional_kwargs`), `finishReason` (Gemini), `done_reason` (Ollama).
  */
-export function readFinishReason(fields: Json): string | undefined {
+function readFinishReason(fields: Json): string | undefined {
   const meta = isObject(fields.response_metadata) ? fields.response_metadata : {};
   const extra = isObject(fields.additional_kwargs) ? fields.additional_kwargs : {};
   const raw =
@@ -90,12 +90,12 @@ export function readFinishReason(fields: Json): string | undefined {
   return raw ? normalizeFinishReason(raw) : undefined;
 }
 
-export function normalizeFinishReason(raw: string): string {
+function normalizeFinishReason(raw: string): string {
   return FINISH_REASONS[raw] ?? raw;
 }
 
 /** LangChain's `usage_metadata`: input counts every prompt token (cache reads included), output every generated one. */
-export function readUsage(fields: Json): Partial<Usage> | undefined {
+function readUsage(fields: Json): Partial<Usage> | undefined {
   const raw = fields.usage_metadata;
   if (!isObject(raw)) return undefined;
   const usage: Partial<Usage> = {};

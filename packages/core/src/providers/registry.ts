@@ -44,7 +44,7 @@ const BY_NAME = new Map(PROTOCOLS.map((protocol) => [protocol.name, protocol]));
 
 export const PROVIDER_NAMES: readonly ProviderName[] = PROTOCOLS.map((protocol) => protocol.name);
 
-export const UNRECOGNISED_STREAM = 'unrecognised_stream';
+const UNRECOGNISED_STREAM = 'unrecognised_stream';
 
 /** A fresh adapter of the named protocol (adapters keep per-stream state). */
 export function createAdapterByName(name: ProviderName): ProviderAdapter {

@@ -145,9 +145,9 @@ export function createProtocolCheck(protocol: string, recognizes: ProtocolRecogn
   };
 }
 
-export const WRONG_PROTOCOL = 'wrong_protocol';
+const WRONG_PROTOCOL = 'wrong_protocol';
 
-export function wrongProtocolError(protocol: string, event: RawEvent): StreamError {
+function wrongProtocolError(protocol: string, event: RawEvent): StreamError {
   const label = event.event && event.event !== 'message' ? ` (event "${event.event.slice(0, 40)}")` : '';
   return new StreamError('parse', `${protocol}: the stream is not of this protocol; first event${label}: ${event.data.slice(0, 100)}`, {
     body: event.data.slice(0, 200),

@@ -4,7 +4,7 @@ import { now } from '../clock';
 export const PACE_TICK_MS = 16;
 /** Arrivals within this window set the pace, so it follows the network's rate as it changes. */
 const RATE_WINDOW_MS = 1000;
-export const DEFAULT_MAX_LAG_MS = 300;
+const DEFAULT_MAX_LAG_MS = 300;
 
 interface Arrival {
   at: number;

@@ -20,7 +20,7 @@ const STATUS_NAME: Record<number, string> = {
   504: 'DEADLINE_EXCEEDED',
 };
 
-export function geminiErrorJson(status: number, message: string): string {
+function geminiErrorJson(status: number, message: string): string {
   return JSON.stringify({ error: { code: status, message, status: STATUS_NAME[status] ?? 'UNKNOWN' } });
 }
 
