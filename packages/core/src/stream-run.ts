@@ -14,8 +14,8 @@ import { isHtml } from './wire/content-type';
 import { framingFromContentType } from './wire/sniff';
 import type { Delta, ProviderAdapter, RawEvent, StreamOptions, StreamSnapshot, StreamStatus, WebSocketConstructorLike } from './types';
 
-export const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
-export const DEFAULT_MAX_EVENT_BYTES = 8 * 1024 * 1024;
+const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
+const DEFAULT_MAX_EVENT_BYTES = 8 * 1024 * 1024;
 
 /** A 204: there is nothing to stream (a join with nothing running). The run ends idle, without an error. */
 const NO_CONTENT = Symbol('no content');
