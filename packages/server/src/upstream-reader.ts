@@ -4,6 +4,9 @@ import { createFramer, framingFromContentType, sniffFraming, type FramedEvent, t
 import { errorShapeOf, type ErrorShape, type RelayFailure, type ShapedEvent } from './in-band.js';
 import { redactEventData, type Redactor } from './redact.js';
 
+/** Longest stretch the upstream loop runs without letting timers and other I/O in. */
+const YIELD_EVERY_MS = 8;
+
 export interface ReadUpstreamOptions {
   signal: AbortSignal;
   maxEventBytes: number;
@@ -25,7 +28,7 @@ const overflow = (limit: number): RelayFailure => ({
 });
 
 /** UTF-8 length of a string, without encoding it. */
-export function utf8Length(text: string): number {
+function utf8Length(text: string): number {
   let bytes = text.length;
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
@@ -143,6 +146,7 @@ export async function readUpstream(response: Response, options: ReadUpstreamOpti
     return accept(framed);
   };
 
+  let lastYieldAt = Date.now();
   try {
     for (;;) {
       let chunk: ReadableStreamReadResult<Uint8Array>;
@@ -170,6 +174,12 @@ export async function readUpstream(response: Response, options: ReadUpstreamOpti
       const batch = feed(decoder.decode(chunk.value, { stream: true }), false);
       if (batch.length > 0) await options.onEvents(batch);
       if (failure) return { shape, failure };
+      // An upstream that is always ready (in process, or a fast local model) would keep this loop on microtasks
+      // only: give timers and other clients' I/O a turn every few milliseconds.
+      if (Date.now() - lastYieldAt > YIELD_EVERY_MS) {
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        lastYieldAt = Date.now();
+      }
     }
     if (failure) return { shape, failure };
     if (events === 0) {

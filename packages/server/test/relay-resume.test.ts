@@ -157,6 +157,8 @@ describe('relay with memoryStore: resume after a drop', () => {
     client.cut();
     upstream.release();
     expect(await upstream.calls[0].outcome).toBe('complete');
+    // The upstream has sent everything; wait until the relay has stored it too (under load its appends may trail).
+    while (relay.stats().upstreams > 0) await new Promise((resolve) => setTimeout(resolve, 10));
     const gone = await fetch(server.url, { method: 'POST', headers: { 'last-event-id': first.id }, body: '{}' });
     expect(gone.status).toBe(410);
     expect(await gone.json()).toMatchObject({ error: { code: 'events_evicted' } });
