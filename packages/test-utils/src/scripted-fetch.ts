@@ -44,7 +44,7 @@ export interface BodyScript {
 }
 
 /** A body that honours the request's abort signal like a real one. */
-export function streamBody(script: BodyScript, signal?: AbortSignal): ReadableStream<Uint8Array> {
+function streamBody(script: BodyScript, signal?: AbortSignal): ReadableStream<Uint8Array> {
   let index = 0;
   return new ReadableStream<Uint8Array>({
     async pull(controller) {

@@ -1,7 +1,7 @@
 // Hand-written provider stream bodies, per the OpenAI Chat Completions and Anthropic Messages streaming formats.
 
 /** One SSE event: optional `event:` line, one `data:` line (objects as JSON). */
-export const sseEvent = (data: unknown, event?: string): string =>
+const sseEvent = (data: unknown, event?: string): string =>
   `${event ? `event: ${event}\n` : ''}data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`;
 
 // ---- OpenAI Chat Completions, as api.openai.com sends it ----
