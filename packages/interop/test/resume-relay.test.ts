@@ -5,6 +5,7 @@ import { createChat, type ChatController, type ChatMessage, type ChatOptions } f
 import { createMockStreamServer, mockAnswer } from '@tokenstream/mock-server';
 import { createRelay, memoryStore, redisStore, type Relay, type RelayStore } from '@tokenstream/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitUntil } from '@tokenstream/test-utils';
 
 // Resume through the real relay (@tokenstream/server), memory and Redis stores, as an app wires it (the README's
 // recipe): POST /api/chat names the stream by the body's top-level `id` (dropped before the provider sees the body),
@@ -115,14 +116,6 @@ async function startRedis(): Promise<{ url: string; stop(): Promise<void> }> {
   };
 }
 
-async function waitFor(condition: () => boolean, what: string, timeoutMs = 8000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
-
 /** An OpenAI Chat body with the mock's scenario (the route drops nothing else). */
 const bodyWith = (mock: object) => (messages: ChatMessage[]) => ({
   model: 'gpt-4o-mini',
@@ -183,14 +176,14 @@ describe.each(stores)('createChat with resume through the relay (%s)', (_name, m
     const before = provider.stats().generations;
     const first = createChat(options('relay-reload'));
     const sent = first.send('reload me');
-    await waitFor(() => answerText(first).length > 10, 'part of the answer');
+    await waitUntil(() => answerText(first).length > 10, 'part of the answer', 8000);
     const saved = first.getSnapshot().messages;
     first.leave();
     await sent;
 
     const reloaded = createChat(options('relay-reload', { messages: saved }));
     reloaded.subscribe(() => undefined); // joins
-    await waitFor(() => reloaded.getSnapshot().status === 'done', 'the joined answer');
+    await waitUntil(() => reloaded.getSnapshot().status === 'done', 'the joined answer', 8000);
     expect(reloaded.getSnapshot().messages.map((m) => [m.id, m.text])).toEqual([
       [saved[0].id, 'reload me'],
       [saved[1].id, expectedFor('reload me')],
@@ -201,10 +194,10 @@ describe.each(stores)('createChat with resume through the relay (%s)', (_name, m
   it('a second tab follows the same answer; a join after the end gets it whole', async () => {
     const tab1 = createChat(options('relay-tabs'));
     const sent = tab1.send('two tabs');
-    await waitFor(() => answerText(tab1).length > 5, 'the answer to start');
+    await waitUntil(() => answerText(tab1).length > 5, 'the answer to start', 8000);
     const tab2 = createChat(options('relay-tabs'));
     const joined = tab2.join();
-    await waitFor(() => tab2.getSnapshot().status === 'streaming', 'the second tab to stream');
+    await waitUntil(() => tab2.getSnapshot().status === 'streaming', 'the second tab to stream', 8000);
     const [one, two] = await Promise.all([sent, joined]);
     expect(one.messages.at(-1)?.text).toBe(expectedFor('two tabs'));
     expect(two.messages.at(-1)?.text).toBe(expectedFor('two tabs'));
@@ -231,7 +224,7 @@ describe.each(stores)('createChat with resume through the relay (%s)', (_name, m
   it('stop() cancels the upstream: the provider stops generating, the partial text stays', async () => {
     const chat = createChat(options('relay-stop', LONG));
     const sent = chat.send('stop me');
-    await waitFor(() => answerText(chat).length > 10, 'part of the answer');
+    await waitUntil(() => answerText(chat).length > 10, 'part of the answer', 8000);
     chat.stop();
     const partial = (await sent).messages.at(-1)!;
     expect(partial.status).toBe('aborted');
@@ -251,10 +244,10 @@ describe.each(stores)('createChat with resume through the relay (%s)', (_name, m
   it('stop() in one tab ends the answer in the others as stopped (aborted), their partial text kept', async () => {
     const tab1 = createChat(options('relay-stop-tabs', LONG));
     const sent = tab1.send('stop us');
-    await waitFor(() => answerText(tab1).length > 10, 'part of the answer');
+    await waitUntil(() => answerText(tab1).length > 10, 'part of the answer', 8000);
     const tab2 = createChat(options('relay-stop-tabs'));
     const joined = tab2.join();
-    await waitFor(() => answerText(tab2).length > 10, 'the second tab to follow');
+    await waitUntil(() => answerText(tab2).length > 10, 'the second tab to follow', 8000);
     tab2.stop();
     const [one, two] = await Promise.all([sent, joined]);
     for (const snapshot of [one, two]) {
@@ -268,7 +261,7 @@ describe.each(stores)('createChat with resume through the relay (%s)', (_name, m
   it('leave() keeps the answer going on the relay: it finishes and can be joined', async () => {
     const chat = createChat(options('relay-leave'));
     const sent = chat.send('leave me');
-    await waitFor(() => answerText(chat).length > 5, 'part of the answer');
+    await waitUntil(() => answerText(chat).length > 5, 'part of the answer', 8000);
     chat.leave();
     await sent;
     await new Promise((resolve) => setTimeout(resolve, 400)); // the rest of the answer, at 200 tokens/s
