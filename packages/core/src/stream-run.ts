@@ -193,12 +193,14 @@ export class StreamRun {
       fetch: this.options.fetch ?? globalThis.fetch,
       signal,
     });
+    let early: { drained: Promise<void> } | undefined;
     try {
       touch();
-      const reader = await this.acceptResponse(response, touch);
-      await this.readBody(reader);
+      early = await this.readBody(await this.acceptResponse(response, touch));
     } finally {
-      finish();
+      // A request that completed early is ended once its rest was read, so it never shows as aborted.
+      if (early) void early.drained.then(finish);
+      else finish();
     }
   }
 
@@ -242,7 +244,8 @@ export class StreamRun {
     });
   }
 
-  private async readBody(reader: BodyEventReader): Promise<void> {
+  /** Applies the body's events; when the terminal signal comes before the body's end, hands back the drain of the rest. */
+  private async readBody(reader: BodyEventReader): Promise<{ drained: Promise<void> } | undefined> {
     let releaseNow = true;
     try {
       for (let batch = await reader.next(); batch !== null; batch = await reader.next()) {
@@ -251,13 +254,13 @@ export class StreamRun {
           this.applyEvent(event, hasOwnId);
           if (this.completed) {
             releaseNow = false;
-            reader.drainThenRelease();
-            return;
+            return { drained: reader.drainThenRelease() };
           }
         }
         this.invalidate();
       }
       if (reader.cleanEnd) this.endOfBody(reader.sawContent);
+      return undefined;
     } finally {
       if (releaseNow) reader.release();
     }

@@ -73,12 +73,15 @@ export class BodyEventReader {
    * After the stream completed early (its terminal signal came before the body's end), reads what is left, up to a
    * bound, so that a finished request is not shown as aborted; a server that keeps the body open is cut off then.
    */
-  drainThenRelease(maxMs = 2000): void {
-    if (this.finished) return this.release();
+  drainThenRelease(maxMs = 2000): Promise<void> {
+    if (this.finished) {
+      this.release();
+      return Promise.resolve();
+    }
     const timer = setTimeout(() => this.release(), maxMs);
     const pump = (): Promise<void> =>
       this.reader.read().then(({ done }) => (done ? undefined : pump()));
-    pump()
+    return pump()
       .catch(() => undefined)
       .finally(() => {
         clearTimeout(timer);
