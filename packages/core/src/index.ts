@@ -4,6 +4,7 @@ export { createStream } from './stream';
 export { isActive } from './status';
 export { createPool, type PoolOptions } from './pool';
 export { createProviderAdapter } from './providers';
+export { isProtocolLine } from './providers/registry';
 export { parsePartialJson } from './accumulate/partial-json';
 export { estimateCost, type TokenPrice } from './accumulate/cost';
 export { createChat } from './chat/chat';

@@ -10,8 +10,7 @@ import { BodyEventReader } from './transport/body-reader';
 import { abortedError, openResponse } from './transport/http-attempt';
 import { DEFAULT_ACCEPT, encodeBody, readErrorBody, resolveHeaders, toHeaderSafe } from './transport/request';
 import { collectSecrets, redactError } from './transport/secrets';
-import { isHtml } from './wire/content-type';
-import { framingFromContentType } from './wire/sniff';
+import { framingFromContentType, isHtml } from './wire/sniff';
 import type { Delta, ProviderAdapter, RawEvent, StreamOptions, StreamSnapshot, StreamStatus, WebSocketConstructorLike } from './types';
 
 const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
@@ -137,7 +136,7 @@ export class StreamRun {
         attempt,
         policy: this.policy,
         resumable: this.resume.sawIds,
-        hasOutput: this.loaded?.adapter.name === 'none' ? this.appliedEvents > 0 : this.accumulator.hasOutput,
+        hasOutput: this.loaded?.rawEvents ? this.appliedEvents > 0 : this.accumulator.hasOutput,
         serverRetryMs: this.serverRetryMs,
       });
       if (typeof decision !== 'number') throw decision;
@@ -268,7 +267,7 @@ export class StreamRun {
 
   /** A clean end of body: the adapter says whether that completes its protocol. */
   private endOfBody(sawContent: boolean): void {
-    if (this.appliedEvents === 0 && this.loaded?.adapter.name !== 'none') {
+    if (this.appliedEvents === 0 && !this.loaded?.rawEvents) {
       throw new StreamError('parse', sawContent ? 'The stream carried no event' : 'The response body was empty', {
         code: 'empty_stream',
       });

@@ -1,5 +1,5 @@
-import { createProviderAdapter, type Delta, type ProviderAdapter } from '@tokenstream/core';
-import { createFramer, framingFromContentType, sniffFraming, type FramedEvent, type Framer, type Framing }
+import { createProviderAdapter, isProtocolLine, type Delta, type ProviderAdapter } from '@tokenstream/core';
+import { createFramer, createFramingSniffer, framingFromContentType, type FramedEvent, type Framer, type Framing }
   from '@tokenstream/core/wire';
 import { errorShapeOf, type ErrorShape, type RelayFailure, type ShapedEvent } from './in-band.js';
 import { redactEventData, type Redactor } from './redact.js';
@@ -69,7 +69,10 @@ export async function readUpstream(response: Response, options: ReadUpstreamOpti
   const decoder = new TextDecoder();
   let framing: Framing | null = announced === 'json' || announced === 'sniff' ? null : announced;
   let framer: Framer | null = null;
-  let sniffed = '';
+  const sniffer = createFramingSniffer({ hint: announced === 'json' ? 'json' : 'sniff', recognizes: isProtocolLine });
+  /** Text held while the sniffer decides (pieces, joined once). */
+  let sniffed: string[] = [];
+  let sniffedChars = 0;
   let adapter: ProviderAdapter | null = null;
   let events = 0;
   let complete = false;
@@ -121,16 +124,16 @@ export async function readUpstream(response: Response, options: ReadUpstreamOpti
   const feed = (text: string, ended: boolean): ShapedEvent[] => {
     const framed: FramedEvent[] = [];
     if (!framer) {
-      sniffed += text;
-      const chosen = sniffFraming(sniffed, { hint: announced === 'json' ? 'json' : 'sniff', ended,
-        recognizes: (line) => recognizes(line) });
+      sniffed.push(text);
+      sniffedChars += text.length;
+      const chosen = sniffer.push(text, ended);
       if (chosen === undefined) {
-        if (sniffed.length > maxEventBytes) failure = overflow(maxEventBytes);
+        if (sniffedChars > maxEventBytes) failure = overflow(maxEventBytes);
         return [];
       }
       start(chosen);
-      text = sniffed;
-      sniffed = '';
+      text = sniffed.join('');
+      sniffed = [];
     }
     const active = framer as Framer | null;
     if (!active) return [];
@@ -193,14 +196,5 @@ export async function readUpstream(response: Response, options: ReadUpstreamOpti
   } finally {
     signal.removeEventListener('abort', cancelReader);
     void reader.cancel().catch(() => undefined);
-  }
-}
-
-/** Whether a first NDJSON line belongs to a protocol core reads (sniffing keeps other text as text). */
-function recognizes(line: string): boolean {
-  try {
-    return createProviderAdapter('auto')?.parse({ event: 'message', data: line, id: '' }) !== undefined;
-  } catch {
-    return false;
   }
 }

@@ -5,6 +5,8 @@ export interface LoadedAdapter {
   adapter: ProviderAdapter;
   /** A plain-text body is read as text ('auto' chooses from the stream itself; 'none' has no protocol). */
   readsPlainText: boolean;
+  /** `provider: 'none'`: events only go to `onEvent`, so an event (not output) is what a stream has shown. */
+  rawEvents: boolean;
   /** For sniffing an unlabelled body: whether its first JSON line is an event of a protocol this stream can read. */
   recognizes(line: string): boolean;
 }
@@ -15,9 +17,11 @@ export interface LoadedAdapter {
  */
 export async function loadAdapter(provider: StreamOptions['provider']): Promise<LoadedAdapter> {
   if (typeof provider === 'object' && provider !== null && typeof provider.parse === 'function') {
-    return { adapter: provider, readsPlainText: false, recognizes: () => true };
+    return { adapter: provider, readsPlainText: false, rawEvents: false, recognizes: () => true };
   }
-  if (provider === 'none') return { adapter: rawEventsAdapter(), readsPlainText: true, recognizes: () => true };
+  if (provider === 'none') {
+    return { adapter: rawEventsAdapter(), readsPlainText: true, rawEvents: true, recognizes: () => true };
+  }
   const registry = await import('./registry');
   const auto = provider === undefined || provider === 'auto';
   if (!auto && !registry.PROVIDER_NAMES.includes(provider as ProviderName)) {
@@ -29,15 +33,9 @@ export async function loadAdapter(provider: StreamOptions['provider']): Promise<
   }
   const create = auto ? registry.createAutoAdapter : () => registry.createAdapterByName(provider as ProviderName);
   const adapter = create();
-  const recognizes = (line: string) => {
-    try {
-      create().parse({ event: 'message', data: line, id: '' });
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  return { adapter, readsPlainText: auto, recognizes };
+  // A named protocol recognises only its own events; 'auto' any protocol's.
+  const recognizes = (line: string) => registry.acceptsFirstLine(create, line);
+  return { adapter, readsPlainText: auto, rawEvents: false, recognizes };
 }
 
 /** Plain text: every chunk is text, and the end of the body is the end of the answer (there is no other signal). */

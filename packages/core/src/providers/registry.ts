@@ -140,3 +140,21 @@ export function createAutoAdapter(): ProviderAdapter {
 function asList(out: Delta | Delta[] | null): Delta[] {
   return out === null ? [] : Array.isArray(out) ? out : [out];
 }
+
+/** Whether a fresh adapter takes `line` as its first event (it throws for another protocol's shape). */
+export function acceptsFirstLine(create: () => ProviderAdapter, line: string): boolean {
+  try {
+    create().parse({ event: 'message', data: line, id: '' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Whether a line (the first NDJSON line of an unlabelled body) is an event of any protocol core reads: what sniffing
+ * asks before it reads a body as NDJSON instead of text. Shared by the client engine and the relay.
+ */
+export function isProtocolLine(line: string): boolean {
+  return acceptsFirstLine(createAutoAdapter, line);
+}

@@ -1,6 +1,6 @@
 import { StreamError } from '../errors';
 import { createFramer, type FramedEvent, type Framer, type Framing } from '../wire/framing';
-import { sniffFraming } from '../wire/sniff';
+import { createFramingSniffer, type FramingSniffer } from '../wire/sniff';
 
 export interface BodyReaderOptions {
   /** A framing, or what the content-type left open: 'json' (NDJSON or a JSON array) or 'sniff' (the first bytes decide). */
@@ -23,7 +23,10 @@ export class BodyEventReader {
   private readonly reader: ReadableStreamDefaultReader<Uint8Array>;
   private readonly decoder = new TextDecoder('utf-8');
   private framer: Framer | null = null;
-  private sniffed = '';
+  private readonly sniffer: FramingSniffer;
+  /** Text held while the sniffer decides (a list of pieces, joined once). */
+  private sniffed: string[] = [];
+  private sniffedChars = 0;
   private finished = false;
   /** The framing in use once the first bytes chose it. */
   framing: Framing | null;
@@ -36,6 +39,7 @@ export class BodyEventReader {
     this.reader = body.getReader();
     this.framing = options.framing === 'json' || options.framing === 'sniff' ? null : options.framing;
     if (this.framing) this.framer = this.createFramer(this.framing);
+    this.sniffer = createFramingSniffer({ hint: options.framing === 'json' ? 'json' : 'sniff', recognizes: options.recognizes });
   }
 
   async next(): Promise<FramedEvent[] | null> {
@@ -95,19 +99,19 @@ export class BodyEventReader {
       if (text) this.framer.feed(text, out);
       return;
     }
-    this.sniffed += text;
-    const hint = this.options.framing === 'json' ? 'json' : 'sniff';
-    const framing = sniffFraming(this.sniffed, { hint, ended, recognizes: this.options.recognizes });
+    this.sniffed.push(text);
+    this.sniffedChars += text.length;
+    const framing = this.sniffer.push(text, ended);
     if (framing === undefined) {
-      if (this.sniffed.length > this.options.maxEventChars) {
+      if (this.sniffedChars > this.options.maxEventChars) {
         throw new StreamError('overflow', `An event or line exceeded maxEventBytes (${this.options.maxEventChars})`);
       }
       return;
     }
     this.framing = framing;
     this.framer = this.createFramer(framing);
-    const buffered = this.sniffed;
-    this.sniffed = '';
+    const buffered = this.sniffed.join('');
+    this.sniffed = [];
     this.framer.feed(buffered, out);
   }
 

@@ -4,6 +4,5 @@ export { createLineSplitter, type LineSplitter } from './line-splitter';
 export { createSseParser, type SseParser, type SseParserOptions } from './sse-parser';
 export { createJsonArraySplitter, type JsonArraySplitter } from './json-array';
 export { createFramer, type Framer, type FramerOptions, type FramedEvent, type Framing } from './framing';
-export { framingFromContentType, sniffFraming, type SniffOptions } from './sniff';
-export { formatFromContentType, isHtml, type BodyFormat } from './content-type';
+export { createFramingSniffer, framingFromContentType, isHtml, sniffFraming, type FramingSniffer, type SniffOptions } from './sniff';
 export { encodeSseEvent, sseEventPieces, formatEventId, parseEventId, SSE_HEARTBEAT, SSE_PIECE_CHARS, type EventPosition } from './sse-encode';

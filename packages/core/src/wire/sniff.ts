@@ -22,6 +22,11 @@ export function framingFromContentType(contentType: string | null): Framing | 'j
   return null;
 }
 
+/** An HTML page (a login or error page answered with 200): never a stream. */
+export function isHtml(contentType: string | null): boolean {
+  return /^\s*(text\/html|application\/xhtml\+xml)/i.test(contentType ?? '');
+}
+
 export interface SniffOptions {
   /** What the content-type allowed: 'json' only chooses between NDJSON and a JSON array. */
   hint: 'json' | 'sniff';
@@ -58,9 +63,59 @@ export function sniffFraming(prefix: string, options: SniffOptions): Framing | u
     return isJsonObject(line) && options.recognizes(line) ? 'ndjson' : 'text';
   }
   if (options.hint === 'json') return 'ndjson';
-  if (first === ':' || SSE_FIELD.test(text)) return 'sse';
+  // While the text could still become a field name ("id" of "identity"), wait: the `$` below is for a whole line.
   if (text.length < LONGEST_FIELD && !options.ended && 'retry:data:event:id:'.includes(text)) return undefined;
+  if (first === ':' || SSE_FIELD.test(text)) return 'sse';
   return 'text';
+}
+
+export interface FramingSniffer {
+  /** More of the body's text (the caller keeps it); the framing once the text so far shows it. */
+  push(text: string, ended: boolean): Framing | undefined;
+}
+
+/**
+ * sniffFraming over a body that arrives piece by piece, in O(new text) per piece: it keeps only what the decision
+ * depends on (the first line of a `{` body, the first character after a `[`, the first few characters otherwise),
+ * so a hostile body of endless whitespace, or a `{` line sent a byte at a time, is not scanned again and again.
+ */
+export function createFramingSniffer(options: Omit<SniffOptions, 'ended'>): FramingSniffer {
+  let window = '';
+  /** The window holds all the decision can use: more text cannot change it. */
+  let full = false;
+  return {
+    push(text, ended) {
+      let rest = text;
+      if (window === '') {
+        const start = rest.search(/[^\s\uFEFF]/);
+        rest = start === -1 ? '' : rest.slice(start);
+      }
+      if (!full && rest !== '') {
+        const first = window === '' ? rest[0] : window[0];
+        if (first === '[') {
+          if (window === '') {
+            window = '[';
+            rest = rest.slice(1);
+          }
+          const next = rest.search(/\S/);
+          if (next !== -1) {
+            window += rest[next];
+            full = true;
+          }
+        } else if (first === '{') {
+          const lineEnd = rest.search(/[\r\n]/);
+          window += lineEnd === -1 ? rest : rest.slice(0, lineEnd + 1);
+          full = lineEnd !== -1 || window.length >= MAX_SNIFF_CHARS;
+        } else {
+          window += rest.slice(0, LONGEST_FIELD + 1 - window.length);
+          full = window.length > LONGEST_FIELD || /[\r\n]/.test(window);
+        }
+      }
+      // A `{` line is judged once, when it is whole (or too long, or the body ended).
+      if (window[0] === '{' && !full && !ended && options.hint !== 'json') return undefined;
+      return sniffFraming(window, { ...options, ended });
+    },
+  };
 }
 
 function isJsonObject(line: string): boolean {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { framingFromContentType, sniffFraming, type SniffOptions } from '../../src/wire/sniff';
+import { createFramingSniffer, framingFromContentType, isHtml, sniffFraming, type SniffOptions } from '../../src/wire/sniff';
 
 const known = (line: string) => line.includes('"choices"');
 const sniff = (prefix: string, options: Partial<SniffOptions> = {}) =>
@@ -22,6 +22,15 @@ describe('framingFromContentType', () => {
   });
 });
 
+describe('isHtml', () => {
+  it('names HTML and XHTML pages, whatever the case and parameters', () => {
+    expect(isHtml('text/html; charset=utf-8')).toBe(true);
+    expect(isHtml('Application/XHTML+xml')).toBe(true);
+    expect(isHtml('text/event-stream')).toBe(false);
+    expect(isHtml(null)).toBe(false);
+  });
+});
+
 describe('sniffFraming', () => {
   it('reads mislabelled SSE as SSE, from any field or a comment', () => {
     expect(sniff('data: {"x":1}\n\n')).toBe('sse');
@@ -33,6 +42,8 @@ describe('sniffFraming', () => {
 
   it('waits while the first characters could still be a field name', () => {
     expect(sniff('da')).toBeUndefined();
+    expect(sniff('id')).toBeUndefined();
+    expect(sniff('identity theft is')).toBe('text');
     expect(sniff('da', { ended: true })).toBe('text');
     expect(sniff('   ')).toBeUndefined();
   });
@@ -66,5 +77,48 @@ describe('sniffFraming', () => {
     expect(sniff('{"message":"hi"}', { hint: 'json' })).toBe('ndjson');
     expect(sniff('data: x', { hint: 'json' })).toBe('ndjson');
     expect(sniff('', { hint: 'json', ended: true })).toBe('ndjson');
+  });
+});
+
+describe('createFramingSniffer', () => {
+  const bodies = [
+    'data: {"x":1}\n\n',
+    '\uFEFF\n event: ping\n',
+    '{"id":"c","choices":[]}\n{"id"',
+    '{"a": 1} is a JSON object.\nMore text',
+    '[1] First source\n',
+    '[\r\n  {"candidates":[]}]',
+    'Hello there, id: 7',
+    'identity\n',
+    '   \n\t  {"unknown":"shape"}\n',
+  ];
+
+  it('decides like sniffFraming on the whole prefix, at every split of every body', () => {
+    for (const hint of ['sniff', 'json'] as const) {
+      for (const body of bodies) {
+        for (let at = 0; at <= body.length; at++) {
+          const sniffer = createFramingSniffer({ hint, recognizes: known });
+          const first = sniffer.push(body.slice(0, at), false);
+          const decided = first ?? sniffer.push(body.slice(at), true);
+          const expected = sniffFraming(body.slice(0, first === undefined ? body.length : at), { hint, ended: first === undefined, recognizes: known });
+          expect(decided, `${hint} ${JSON.stringify(body)} split at ${at}`).toBe(expected);
+        }
+      }
+    }
+  });
+
+  it('takes a hostile body a character at a time without rescanning it: endless whitespace, then a long { line', () => {
+    const sniffer = createFramingSniffer({ hint: 'sniff', recognizes: known });
+    const early: unknown[] = [];
+    for (let i = 0; i < 200_000; i++) early.push(sniffer.push(i % 2 ? ' ' : '\n', false));
+    const line = `{"id":"c","choices":[],"pad":"${'x'.repeat(60_000)}"}`;
+    for (const char of line) early.push(sniffer.push(char, false));
+    expect(early.filter((framing) => framing !== undefined)).toEqual([]);
+    expect(sniffer.push('\n', false)).toBe('ndjson');
+  });
+
+  it('a { line longer than 64 K characters without a break is text', () => {
+    const sniffer = createFramingSniffer({ hint: 'sniff', recognizes: known });
+    expect(sniffer.push(`{${'x'.repeat(70_000)}`, false)).toBe('text');
   });
 });
