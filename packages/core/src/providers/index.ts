@@ -1,5 +1,5 @@
 import type { ProviderAdapter, ProviderName, StreamOptions } from '../types';
-import { PROVIDER_NAMES, createAdapterByName, createAutoAdapter } from './registry';
+import { PROVIDER_NAMES, acceptsFirstLine, createAdapterByName, createAutoAdapter } from './registry';
 
 export { createAnthropicAdapter } from './anthropic';
 export { createGeminiAdapter } from './gemini';
@@ -23,4 +23,14 @@ export function createProviderAdapter(provider: StreamOptions['provider']): Prov
     `tokenstream: unknown provider ${JSON.stringify(provider)}; expected 'auto', 'none', a ProviderAdapter or one of ` +
       PROVIDER_NAMES.map((name) => `'${name}'`).join(', '),
   );
+}
+
+/**
+ * Whether a line (the first NDJSON line of an unlabelled body) is an event of any protocol core reads: what sniffing
+ * asks before it reads a body as NDJSON instead of text. The relay's sniffing asks the same.
+ * (Defined here, not in registry.ts: a static path from the main entry into the registry would pull every adapter
+ * into an app's start-up bundle.)
+ */
+export function isProtocolLine(line: string): boolean {
+  return acceptsFirstLine(createAutoAdapter, line);
 }

@@ -150,11 +150,3 @@ export function acceptsFirstLine(create: () => ProviderAdapter, line: string): b
     return false;
   }
 }
-
-/**
- * Whether a line (the first NDJSON line of an unlabelled body) is an event of any protocol core reads: what sniffing
- * asks before it reads a body as NDJSON instead of text. Shared by the client engine and the relay.
- */
-export function isProtocolLine(line: string): boolean {
-  return acceptsFirstLine(createAutoAdapter, line);
-}
