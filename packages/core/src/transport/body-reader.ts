@@ -5,19 +5,30 @@ import { createFramingSniffer, type FramingSniffer } from '../wire/sniff';
 export interface BodyReaderOptions {
   /** A framing, or what the content-type left open: 'json' (NDJSON or a JSON array) or 'sniff' (the first bytes decide). */
   framing: Framing | 'json' | 'sniff';
+  /**
+   * maxEventBytes: the largest line or event. SSE and NDJSON lines are counted in raw bytes before they are decoded
+   * (an endless line costs at most this much memory), events in UTF-8 bytes once framed; the framer applies the same
+   * number to characters, a looser bound.
+   */
   maxEventChars: number;
   /** The last event id before this connection (persists across reconnects). */
-  lastEventId: string;
-  onBytes(count: number): void;
-  onRetry(ms: number): void;
+  lastEventId?: string;
+  onBytes?(count: number): void;
+  onRetry?(ms: number): void;
   /** For sniffing: whether a first JSON line is an event of a protocol the reader understands. */
   recognizes(line: string): boolean;
 }
 
+const LF = 10;
+const CR = 13;
+const NON_ASCII = /[^\x00-\x7f]/;
+
 /**
- * Reads a response body as batches of events: one batch per network chunk, so the engine loops over events with one
- * await per chunk. `next()` resolves null at the end of the body; `cleanEnd` then says whether it ended on an event
- * boundary. Read failures reject with a 'network' StreamError.
+ * Reads a response body as batches of events: one batch per network chunk, so the engine (and the relay) loop over
+ * events with one await per chunk. `next()` resolves null at the end of the body; `cleanEnd` then says whether it
+ * ended on an event boundary. Read failures reject with a 'network' StreamError (the read error as its cause); an
+ * event or line over the limit with an 'overflow' one. A failure comes after the events before it: the batch that
+ * holds them resolves first, the next call rejects.
  */
 export class BodyEventReader {
   private readonly reader: ReadableStreamDefaultReader<Uint8Array>;
@@ -27,7 +38,11 @@ export class BodyEventReader {
   /** Text held while the sniffer decides (a list of pieces, joined once). */
   private sniffed: string[] = [];
   private sniffedChars = 0;
+  /** Bytes since the last CR or LF: the length of the line in progress, before it is decoded. */
+  private lineBytes = 0;
   private finished = false;
+  /** A failure found after some events of the same chunk: thrown by the next call, once those were handed over. */
+  private failure: unknown = null;
   /** The framing in use once the first bytes chose it. */
   framing: Framing | null;
   /** Set when the body has ended: it ended between events (not in the middle of one). */
@@ -43,6 +58,7 @@ export class BodyEventReader {
   }
 
   async next(): Promise<FramedEvent[] | null> {
+    if (this.failure !== null) throw this.failure;
     if (this.finished) return null;
     let chunk: ReadableStreamReadResult<Uint8Array>;
     try {
@@ -52,15 +68,21 @@ export class BodyEventReader {
       throw new StreamError('network', 'The connection dropped while reading the stream', { cause, code: 'dropped' });
     }
     const out: FramedEvent[] = [];
-    if (chunk.done) {
-      this.finished = true;
-      this.feed(this.decoder.decode(), out, true);
-      this.cleanEnd = this.framer ? this.framer.end(out) : true;
-      return out.length > 0 ? out : null;
+    try {
+      if (chunk.done) {
+        this.finished = true;
+        this.feed(this.decoder.decode(), out, true);
+        this.cleanEnd = this.framer ? this.framer.end(out) : true;
+      } else {
+        this.options.onBytes?.(chunk.value.byteLength);
+        this.feed(this.decoder.decode(this.boundLine(chunk.value), { stream: true }), out, false);
+      }
+    } catch (error) {
+      this.failure ??= error;
     }
-    this.options.onBytes(chunk.value.byteLength);
-    this.feed(this.decoder.decode(chunk.value, { stream: true }), out, false);
-    return out;
+    this.boundEvents(out);
+    if (this.failure !== null && out.length === 0) throw this.failure;
+    return out.length > 0 || !chunk.done ? out : null;
   }
 
   /** Stops reading: cancels an unfinished body, releases a finished one. */
@@ -93,6 +115,42 @@ export class BodyEventReader {
       });
   }
 
+  /**
+   * Bounds the line in progress in bytes, before any of it is decoded or joined: two native scans from the chunk's
+   * end, not a loop per byte. Past the limit, only the chunk's complete lines are read on (the failure is set).
+   */
+  private boundLine(bytes: Uint8Array): Uint8Array {
+    // Text chunks are events of their own; a JSON array's elements are bounded by its splitter.
+    if (this.framing === 'text' || this.framing === 'json-array') return bytes;
+    const lastLF = bytes.lastIndexOf(LF);
+    // A CR after the last LF (CR line ends, or a CRLF cut between its two bytes) is the later break.
+    const lastBreak = bytes.indexOf(CR, lastLF + 1) === -1 ? lastLF : bytes.lastIndexOf(CR);
+    this.lineBytes = lastBreak === -1 ? this.lineBytes + bytes.byteLength : bytes.byteLength - lastBreak - 1;
+    if (this.lineBytes <= this.options.maxEventChars) return bytes;
+    this.failure = this.overflow();
+    return bytes.subarray(0, lastBreak + 1);
+  }
+
+  /**
+   * Events in UTF-8 bytes. Only an event whose length in characters could exceed the limit is looked at, and only a
+   * non-ASCII one (a native regex scan) is measured character by character.
+   */
+  private boundEvents(out: FramedEvent[]): void {
+    const limit = this.options.maxEventChars;
+    for (let i = 0; i < out.length; i++) {
+      const data = out[i]!.event.data;
+      if (data.length * 3 > limit && (data.length > limit || (NON_ASCII.test(data) && utf8Length(data) > limit))) {
+        out.length = i;
+        this.failure = this.overflow();
+        return;
+      }
+    }
+  }
+
+  private overflow(): StreamError {
+    return new StreamError('overflow', `An event or line exceeded maxEventBytes (${this.options.maxEventChars})`);
+  }
+
   private feed(text: string, out: FramedEvent[], ended: boolean): void {
     if (!this.sawContent && /\S/.test(text)) this.sawContent = true;
     if (this.framer) {
@@ -103,9 +161,7 @@ export class BodyEventReader {
     this.sniffedChars += text.length;
     const framing = this.sniffer.push(text, ended);
     if (framing === undefined) {
-      if (this.sniffedChars > this.options.maxEventChars) {
-        throw new StreamError('overflow', `An event or line exceeded maxEventBytes (${this.options.maxEventChars})`);
-      }
+      if (this.sniffedChars > this.options.maxEventChars) throw this.overflow();
       return;
     }
     this.framing = framing;
@@ -118,8 +174,26 @@ export class BodyEventReader {
   private createFramer(framing: Framing): Framer {
     return createFramer(framing, {
       maxEventChars: this.options.maxEventChars,
-      lastEventId: this.options.lastEventId,
-      onRetry: (ms) => this.options.onRetry(ms),
+      lastEventId: this.options.lastEventId ?? '',
+      onRetry: (ms) => this.options.onRetry?.(ms),
     });
   }
+}
+
+/** UTF-8 length of a string, without encoding it (a lone surrogate counts 3 bytes, as TextEncoder writes U+FFFD). */
+function utf8Length(text: string): number {
+  let bytes = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x80) continue;
+    if (code < 0x800) bytes += 1;
+    else if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) {
+      const low = text.charCodeAt(i + 1);
+      if (low >= 0xdc00 && low <= 0xdfff) {
+        bytes += 2; // a pair: 2 code units, 4 bytes
+        i++;
+      } else bytes += 2;
+    } else bytes += 2;
+  }
+  return bytes;
 }
