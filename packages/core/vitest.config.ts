@@ -3,5 +3,5 @@ import { workspaceAliases } from '../../vitest.shared.ts';
 
 export default defineProject({
   resolve: { alias: workspaceAliases },
-  test: { name: 'core', environment: 'node', include: ['test/**/*.test.ts'] },
+  test: { name: 'core', environment: 'node', include: ['test/**/*.test.ts'], setupFiles: ['test/setup/tool-calls-loaded.ts'] },
 });

@@ -1,5 +1,6 @@
 import type { DataPart, Delta, FinishReason, ToolCall, ToolCallDelta, Usage } from '../types';
-import { createIncrementalJsonParser, type IncrementalJsonParser } from './partial-json';
+import { TextBuffer } from './text-buffer';
+import type { ToolCallState } from './tool-call';
 
 // Delta -> the output fields of a snapshot.
 //
@@ -25,6 +26,8 @@ import { createIncrementalJsonParser, type IncrementalJsonParser } from './parti
 //   turn ends (a delta with finishReason or done; an error does not complete calls — their arguments were cut
 //   off). On completion, input = JSON.parse(arguments) ({} for empty arguments); invalid JSON keeps the
 //   best-effort value and sets `parseError` instead of throwing. `output` (a server-run tool's result): the last.
+//   Tool calls and their JSON parser are a chunk loaded on demand (./tool-call): until it is there, tool-call
+//   deltas wait in order, read() shows the tool calls of the previous read, and `ready` is the promise to await.
 // - data parts: appended in order; a part with an id replaces the earlier part of the same type and id.
 // - state: the last one. metadata: shallow-merged while both are plain objects, else replaced.
 
@@ -50,148 +53,30 @@ export interface Accumulator {
   readonly hasOutput: boolean;
   /** Deltas that carried text, reasoning or tool-call content. */
   readonly outputDeltas: number;
+  /** While tool calls wait for their parser to load: resolves once read() can show them; else null. */
+  readonly ready: Promise<void> | null;
 }
 
-/** Text built from fragments: joined lazily, each fragment once. */
-class TextBuffer {
-  private value = '';
-  private readonly pending: string[] = [];
+type ToolCallModule = typeof import('./tool-call');
+/** Loaded once per page: every later stream reads tool calls synchronously. */
+let toolCallModule: ToolCallModule | null = null;
+let loadingToolCalls: Promise<void> | null = null;
 
-  get hasPending(): boolean {
-    return this.pending.length > 0;
-  }
-  append(fragment: string): void {
-    this.pending.push(fragment);
-  }
-  /** Fragments queued since the last read, for a consumer that must see each one (the JSON parser). */
-  peekPending(): readonly string[] {
-    return this.pending;
-  }
-  read(): string {
-    if (this.pending.length > 0) {
-      // V8 concatenation makes a rope here: the joined prefix is not copied again.
-      this.value += this.pending.length === 1 ? this.pending[0] : this.pending.join('');
-      this.pending.length = 0;
-    }
-    return this.value;
-  }
+function loadToolCalls(): Promise<void> {
+  loadingToolCalls ??= import('./tool-call').then(
+    (module) => {
+      toolCallModule = module;
+    },
+    (error: unknown) => {
+      loadingToolCalls = null; // a failed chunk load is tried again by the next stream
+      throw error;
+    },
+  );
+  return loadingToolCalls;
 }
 
-class ToolCallState {
-  id = '';
-  name = '';
-  readonly args = new TextBuffer();
-  /** Created on the first read of a still-open call; dropped once the call is final. */
-  private parser: IncrementalJsonParser | null = null;
-  /** Characters of `args` already given to the parser. */
-  private fed = 0;
-  complete = false;
-  private final = false;
-  private input: unknown = undefined;
-  private parseError: string | undefined = undefined;
-  private output: { value: unknown } | null = null;
-  /** The last ToolCall handed out; null when something changed since. */
-  private view: ToolCall | null = null;
-
-  /** Returns whether the call changed. */
-  apply(delta: ToolCallDelta): boolean {
-    let changed = false;
-    if (this.id === '' && typeof delta.id === 'string' && delta.id !== '') {
-      this.id = delta.id;
-      changed = true;
-    }
-    if (this.name === '' && typeof delta.name === 'string' && delta.name !== '') {
-      this.name = delta.name;
-      changed = true;
-    }
-    if (typeof delta.argumentsDelta === 'string' && delta.argumentsDelta !== '') {
-      this.args.append(delta.argumentsDelta);
-      this.final = false; // late fragments after completion are taken in and parsed again
-      changed = true;
-    }
-    if (delta.complete === true && !this.complete) {
-      this.markComplete();
-      changed = true;
-    }
-    if ('output' in delta) {
-      this.output = { value: delta.output };
-      changed = true;
-    }
-    if (changed) this.view = null;
-    return changed;
-  }
-
-  markComplete(): void {
-    if (this.complete) return;
-    this.complete = true;
-    this.final = false;
-    this.view = null;
-  }
-
-  read(): ToolCall {
-    if (this.view !== null) return this.view;
-    if (this.complete) {
-      if (!this.final) this.finalize();
-    } else {
-      const parser = this.ensureParser();
-      for (const fragment of this.args.peekPending()) {
-        parser.push(fragment);
-        this.fed += fragment.length;
-      }
-      this.input = parser.value();
-      // A closed top-level JSON value cannot grow: the arguments are final before the provider says so (OpenAI
-      // marks nothing until the turn ends), which lets a chat start that tool while the model writes the next.
-      if (parser.complete && typeof this.input === 'object' && this.input !== null) {
-        this.complete = true;
-        this.finalize();
-      }
-    }
-    const view: ToolCall = {
-      id: this.id,
-      name: this.name,
-      arguments: this.args.read(),
-      input: this.input,
-      complete: this.complete,
-    };
-    if (this.parseError !== undefined) view.parseError = this.parseError;
-    if (this.output !== null) view.output = this.output.value;
-    this.view = view;
-    return view;
-  }
-
-  private ensureParser(): IncrementalJsonParser {
-    if (this.parser === null) {
-      this.parser = createIncrementalJsonParser();
-      this.fed = 0;
-    }
-    return this.parser;
-  }
-
-  /** One JSON.parse of the whole arguments; the incremental parser only serves a best effort for invalid JSON. */
-  private finalize(): void {
-    const text = this.args.read();
-    this.final = true;
-    this.parseError = undefined;
-    if (text.trim() === '') {
-      this.input = {};
-    } else {
-      try {
-        this.input = JSON.parse(text);
-      } catch (error) {
-        const parser = this.ensureParser();
-        if (this.fed < text.length) {
-          parser.push(text.slice(this.fed));
-          this.fed = text.length;
-        }
-        this.input = parser.value();
-        this.parseError = error instanceof Error ? error.message : String(error);
-        return; // keep the parser: late fragments may still arrive and be parsed on from here
-      }
-    }
-    this.parser = null;
-    this.fed = 0;
-  }
-}
+/** A tool-call delta, or null: the turn ended and every call so far completes. */
+type ToolCallEvent = ToolCallDelta | null;
 
 const USAGE_FIELDS = ['inputTokens', 'outputTokens', 'totalTokens', 'reasoningTokens', 'cachedInputTokens'] as const;
 
@@ -200,6 +85,8 @@ class AccumulatorImpl implements Accumulator {
   private readonly reasoning = new TextBuffer();
   private readonly toolCalls: ToolCallState[] = [];
   private readonly toolCallsByIndex = new Map<number, ToolCallState>();
+  /** Tool-call events applied at the next read() once the tool-call module is loaded. */
+  private readonly waiting: ToolCallEvent[] = [];
   private toolCallsChanged = false;
   private usageFields: Partial<Usage> | null = null;
   private usageChanged = false;
@@ -220,6 +107,9 @@ class AccumulatorImpl implements Accumulator {
   get outputDeltas(): number {
     return this.deltasWithOutput;
   }
+  get ready(): Promise<void> | null {
+    return this.waiting.length > 0 && toolCallModule === null ? loadToolCalls() : null;
+  }
 
   apply(delta: Delta): void {
     let carriesOutput = false;
@@ -233,7 +123,7 @@ class AccumulatorImpl implements Accumulator {
     }
     if (carriesOutput) this.dirty = true;
     if (delta.toolCall) {
-      if (this.applyToolCall(delta.toolCall)) this.dirty = true;
+      this.toolCallEvent(delta.toolCall);
       carriesOutput = true;
     }
     if (carriesOutput) this.deltasWithOutput++;
@@ -255,7 +145,7 @@ class AccumulatorImpl implements Accumulator {
       this.rawFinishReason = reason;
       this.dirty = true;
     }
-    if (reason !== null || delta.done === true) this.completeToolCalls();
+    if ((reason !== null || delta.done === true) && (this.toolCalls.length > 0 || this.waiting.length > 0)) this.toolCallEvent(null);
     if (delta.data) this.applyDataPart(delta.data);
     if ('state' in delta) {
       this.state = { value: delta.state };
@@ -279,6 +169,7 @@ class AccumulatorImpl implements Accumulator {
   }
 
   read(): AccumulatedOutput {
+    this.applyWaitingToolCalls();
     if (!this.dirty && this.last !== null) return this.last;
     const previous = this.last;
     const toolCalls = this.readToolCalls(previous);
@@ -295,8 +186,26 @@ class AccumulatorImpl implements Accumulator {
     if (this.state !== null) output.state = this.state.value;
     if (this.metadata !== null) output.metadata = this.metadata.value;
     this.last = output;
-    this.dirty = false;
+    this.dirty = this.waiting.length > 0; // the waiting tool calls are shown by a later read
     return output;
+  }
+
+  private toolCallEvent(event: ToolCallEvent): void {
+    if (toolCallModule !== null && this.waiting.length === 0) return this.applyToolCallEvent(event);
+    this.waiting.push(event);
+    this.dirty = true;
+    loadToolCalls().catch(() => undefined); // the failure reaches whoever awaits `ready`
+  }
+
+  private applyWaitingToolCalls(): void {
+    if (toolCallModule === null || this.waiting.length === 0) return;
+    for (const event of this.waiting) this.applyToolCallEvent(event);
+    this.waiting.length = 0;
+  }
+
+  private applyToolCallEvent(event: ToolCallEvent): void {
+    if (event === null) this.completeToolCalls();
+    else if (this.applyToolCall(event)) this.dirty = true;
   }
 
   /** Returns whether the tool calls changed (a new call, or new content for one). */
@@ -305,7 +214,7 @@ class AccumulatorImpl implements Accumulator {
     let call = this.toolCallsByIndex.get(index);
     let changed = false;
     if (call === undefined) {
-      call = new ToolCallState();
+      call = new toolCallModule!.ToolCallState();
       this.toolCallsByIndex.set(index, call);
       this.toolCalls.push(call);
       changed = true;
@@ -326,6 +235,7 @@ class AccumulatorImpl implements Accumulator {
   }
 
   private readToolCalls(previous: AccumulatedOutput | null): ToolCall[] {
+    if (this.waiting.length > 0) return previous?.toolCalls ?? [];
     if (previous !== null && !this.toolCallsChanged) return previous.toolCalls;
     this.toolCallsChanged = false;
     return this.toolCalls.map((call) => call.read()); // an unchanged call returns its previous ToolCall object

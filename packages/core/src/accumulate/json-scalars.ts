@@ -8,7 +8,7 @@ const enum StringState {
   Unicode, // inside \uXXXX
 }
 
-const ESCAPES: Record<string, string | undefined> = Object.assign(Object.create(null), {
+const ESCAPES: Record<string, string | undefined> = /* @__PURE__ */ Object.assign(Object.create(null), {
   '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t',
 });
 

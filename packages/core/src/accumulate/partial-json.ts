@@ -65,8 +65,8 @@ export interface IncrementalJsonParser {
 
 // Null-prototype lookups: a character such as '_' must never find an inherited property.
 // Null-prototype lookups: a character such as '_' must never find an inherited property.
-const LITERALS: Record<string, string | undefined> = Object.assign(Object.create(null), { t: 'true', f: 'false', n: 'null' });
-const LITERAL_VALUES: Record<string, boolean | null> = Object.assign(Object.create(null), { true: true, false: false, null: null });
+const LITERALS: Record<string, string | undefined> = /* @__PURE__ */ Object.assign(Object.create(null), { t: 'true', f: 'false', n: 'null' });
+const LITERAL_VALUES: Record<string, boolean | null> = /* @__PURE__ */ Object.assign(Object.create(null), { true: true, false: false, null: null });
 
 function isWhitespace(c: number): boolean {
   return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
