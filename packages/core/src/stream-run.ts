@@ -46,6 +46,8 @@ export class StreamRun {
   private attempts = 0;
   private appliedEvents = 0;
   private completed = false;
+  /** The final snapshot was built while tool calls waited for their parser. */
+  private toolCallsLate = false;
   private serverRetryMs: number | undefined;
   private releasePoolSlot: (() => void) | undefined;
 
@@ -66,8 +68,10 @@ export class StreamRun {
       this.loaded = await loadAdapter(this.options.provider);
       this.requestStartedAt = now();
       await this.attemptUntilComplete();
+      await this.accumulator.ready; // the final snapshot shows tool calls still waiting for their parser
       this.finish('done', null);
     } catch (cause) {
+      await this.accumulator.ready?.catch(() => undefined);
       if (cause === NO_CONTENT) this.finishIdle();
       else {
         const error = this.controller.signal.aborted ? abortedError() : toStreamError(cause);
@@ -76,6 +80,7 @@ export class StreamRun {
     } finally {
       this.releasePoolSlot?.();
     }
+    if (this.toolCallsLate) await this.finishToolCalls();
     return this.finalSnapshot!;
   }
 
@@ -354,7 +359,10 @@ export class StreamRun {
   }
 
   private invalidate(): void {
-    if (this.published && !this.finalSnapshot) this.store.invalidate(this.buildSnapshot);
+    if (!this.published || this.finalSnapshot) return;
+    // Tool calls waiting for their parser (a chunk loaded on demand) are shown by a rebuild once it is there.
+    this.accumulator.ready?.then(() => this.invalidate(), () => undefined);
+    this.store.invalidate(this.buildSnapshot);
   }
 
   private finish(status: StreamStatus, error: StreamError | null): void {
@@ -367,10 +375,24 @@ export class StreamRun {
     // The slot is free as soon as the run ends (stop() included), not once the aborted request has unwound.
     this.releasePoolSlot?.();
     this.finalSnapshot = this.buildSnapshot();
+    // stop() while tool calls wait for their parser: 'aborted' shows at once, the tool calls once it is loaded.
+    this.toolCallsLate = this.accumulator.ready !== null;
     if (!this.published) return;
     this.store.set(this.finalSnapshot);
-    if (error && status === 'error') callSafely(this.options.onError, error);
-    callSafely(this.options.onFinish, this.finalSnapshot);
+    if (!this.toolCallsLate) this.callBack();
+  }
+
+  private callBack(): void {
+    if (this.error && this.status === 'error') callSafely(this.options.onError, this.error);
+    callSafely(this.options.onFinish, this.finalSnapshot!);
+  }
+
+  private async finishToolCalls(): Promise<void> {
+    await this.accumulator.ready?.catch(() => undefined);
+    this.finalSnapshot = { ...this.finalSnapshot!, ...this.accumulator.read() };
+    if (!this.published) return;
+    this.store.set(this.finalSnapshot);
+    this.callBack();
   }
 
   /** Nothing to stream (204): back to idle, as if never started. */
