@@ -19,9 +19,16 @@ export interface BodyReaderOptions {
   recognizes(line: string): boolean;
 }
 
-const LF = 10;
-const CR = 13;
 const NON_ASCII = /[^\x00-\x7f]/;
+
+const overflow = (limit: number) => new StreamError('overflow', `An event or line exceeded maxEventBytes (${limit})`);
+
+/** Where the chunk's last line ends (its last CR or LF), or -1: two native scans from the end, no loop per byte. */
+function lastLineBreak(bytes: Uint8Array): number {
+  const lastLF = bytes.lastIndexOf(10);
+  // A CR after the last LF (CR line ends, or a CRLF cut between its two bytes) is the later break.
+  return bytes.indexOf(13, lastLF + 1) < 0 ? lastLF : bytes.lastIndexOf(13);
+}
 
 /**
  * Reads a response body as batches of events: one batch per network chunk, so the engine (and the relay) loop over
@@ -42,7 +49,7 @@ export class BodyEventReader {
   private lineBytes = 0;
   private finished = false;
   /** A failure found after some events of the same chunk: thrown by the next call, once those were handed over. */
-  private failure: unknown = null;
+  private failure: unknown;
   /** The framing in use once the first bytes chose it. */
   framing: Framing | null;
   /** Set when the body has ended: it ended between events (not in the middle of one). */
@@ -58,7 +65,7 @@ export class BodyEventReader {
   }
 
   async next(): Promise<FramedEvent[] | null> {
-    if (this.failure !== null) throw this.failure;
+    if (this.failure) throw this.failure;
     if (this.finished) return null;
     let chunk: ReadableStreamReadResult<Uint8Array>;
     try {
@@ -68,20 +75,38 @@ export class BodyEventReader {
       throw new StreamError('network', 'The connection dropped while reading the stream', { cause, code: 'dropped' });
     }
     const out: FramedEvent[] = [];
+    const limit = this.options.maxEventChars;
     try {
       if (chunk.done) {
         this.finished = true;
         this.feed(this.decoder.decode(), out, true);
         this.cleanEnd = this.framer ? this.framer.end(out) : true;
       } else {
-        this.options.onBytes?.(chunk.value.byteLength);
-        this.feed(this.decoder.decode(this.boundLine(chunk.value), { stream: true }), out, false);
+        let bytes = chunk.value;
+        this.options.onBytes?.(bytes.byteLength);
+        // SSE and NDJSON lines are bounded in bytes before any of it is decoded or joined (text chunks are events of
+        // their own; a JSON array's elements are bounded by its splitter). Past the limit, the complete lines are read.
+        if (this.framing !== 'text' && this.framing !== 'json-array') {
+          const lastBreak = lastLineBreak(bytes);
+          this.lineBytes = lastBreak < 0 ? this.lineBytes + bytes.byteLength : bytes.byteLength - lastBreak - 1;
+          if (this.lineBytes > limit) {
+            this.failure = overflow(limit);
+            bytes = bytes.subarray(0, lastBreak + 1);
+          }
+        }
+        this.feed(this.decoder.decode(bytes, { stream: true }), out, false);
+      }
+      // Events in UTF-8 bytes: only a non-ASCII event long enough to pass the limit is encoded to be measured.
+      const tooLarge = out.findIndex(({ event: { data } }) => data.length * 3 > limit &&
+        (data.length > limit || (NON_ASCII.test(data) && new TextEncoder().encode(data).byteLength > limit)));
+      if (tooLarge >= 0) {
+        out.length = tooLarge;
+        throw overflow(limit);
       }
     } catch (error) {
-      this.failure ??= error;
+      this.failure = error;
     }
-    this.boundEvents(out);
-    if (this.failure !== null && out.length === 0) throw this.failure;
+    if (this.failure && out.length === 0) throw this.failure;
     return out.length > 0 || !chunk.done ? out : null;
   }
 
@@ -115,42 +140,6 @@ export class BodyEventReader {
       });
   }
 
-  /**
-   * Bounds the line in progress in bytes, before any of it is decoded or joined: two native scans from the chunk's
-   * end, not a loop per byte. Past the limit, only the chunk's complete lines are read on (the failure is set).
-   */
-  private boundLine(bytes: Uint8Array): Uint8Array {
-    // Text chunks are events of their own; a JSON array's elements are bounded by its splitter.
-    if (this.framing === 'text' || this.framing === 'json-array') return bytes;
-    const lastLF = bytes.lastIndexOf(LF);
-    // A CR after the last LF (CR line ends, or a CRLF cut between its two bytes) is the later break.
-    const lastBreak = bytes.indexOf(CR, lastLF + 1) === -1 ? lastLF : bytes.lastIndexOf(CR);
-    this.lineBytes = lastBreak === -1 ? this.lineBytes + bytes.byteLength : bytes.byteLength - lastBreak - 1;
-    if (this.lineBytes <= this.options.maxEventChars) return bytes;
-    this.failure = this.overflow();
-    return bytes.subarray(0, lastBreak + 1);
-  }
-
-  /**
-   * Events in UTF-8 bytes. Only an event whose length in characters could exceed the limit is looked at, and only a
-   * non-ASCII one (a native regex scan) is measured character by character.
-   */
-  private boundEvents(out: FramedEvent[]): void {
-    const limit = this.options.maxEventChars;
-    for (let i = 0; i < out.length; i++) {
-      const data = out[i]!.event.data;
-      if (data.length * 3 > limit && (data.length > limit || (NON_ASCII.test(data) && utf8Length(data) > limit))) {
-        out.length = i;
-        this.failure = this.overflow();
-        return;
-      }
-    }
-  }
-
-  private overflow(): StreamError {
-    return new StreamError('overflow', `An event or line exceeded maxEventBytes (${this.options.maxEventChars})`);
-  }
-
   private feed(text: string, out: FramedEvent[], ended: boolean): void {
     if (!this.sawContent && /\S/.test(text)) this.sawContent = true;
     if (this.framer) {
@@ -161,7 +150,7 @@ export class BodyEventReader {
     this.sniffedChars += text.length;
     const framing = this.sniffer.push(text, ended);
     if (framing === undefined) {
-      if (this.sniffedChars > this.options.maxEventChars) throw this.overflow();
+      if (this.sniffedChars > this.options.maxEventChars) throw overflow(this.options.maxEventChars);
       return;
     }
     this.framing = framing;
@@ -174,26 +163,8 @@ export class BodyEventReader {
   private createFramer(framing: Framing): Framer {
     return createFramer(framing, {
       maxEventChars: this.options.maxEventChars,
-      lastEventId: this.options.lastEventId ?? '',
+      lastEventId: this.options.lastEventId,
       onRetry: (ms) => this.options.onRetry?.(ms),
     });
   }
-}
-
-/** UTF-8 length of a string, without encoding it (a lone surrogate counts 3 bytes, as TextEncoder writes U+FFFD). */
-function utf8Length(text: string): number {
-  let bytes = text.length;
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code < 0x80) continue;
-    if (code < 0x800) bytes += 1;
-    else if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) {
-      const low = text.charCodeAt(i + 1);
-      if (low >= 0xdc00 && low <= 0xdfff) {
-        bytes += 2; // a pair: 2 code units, 4 bytes
-        i++;
-      } else bytes += 2;
-    } else bytes += 2;
-  }
-  return bytes;
 }

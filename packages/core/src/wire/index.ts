@@ -5,4 +5,6 @@ export { createSseParser, type SseParser, type SseParserOptions } from './sse-pa
 export { createJsonArraySplitter, type JsonArraySplitter } from './json-array';
 export { createFramer, type Framer, type FramerOptions, type FramedEvent, type Framing } from './framing';
 export { createFramingSniffer, framingFromContentType, isHtml, sniffFraming, type FramingSniffer, type SniffOptions } from './sniff';
+// A response body as batches of events, with every limit: the engine's reader, and the relay's.
+export { BodyEventReader, type BodyReaderOptions } from '../transport/body-reader';
 export { encodeSseEvent, sseEventPieces, formatEventId, parseEventId, SSE_HEARTBEAT, SSE_PIECE_CHARS, type EventPosition } from './sse-encode';
