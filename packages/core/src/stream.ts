@@ -1,5 +1,5 @@
 import { joinHeaders, openJoin } from './join';
-import { PacedSnapshotStore } from './smooth/paced-store';
+import { StreamSnapshotStore } from './store/stream-store';
 import { StreamRun } from './stream-run';
 import type { StreamController, StreamOptions, StreamSnapshot } from './types';
 
@@ -24,7 +24,7 @@ const IDLE_SNAPSHOT: StreamSnapshot = Object.freeze({
 export function createStream(initialOptions: StreamOptions): StreamController {
   /** Replaced by setOptions: request fields are read at each start()/join(), callbacks live (see liveCallbacks). */
   let options = initialOptions;
-  const store = new PacedSnapshotStore(IDLE_SNAPSHOT, options.throttle ?? 'frame');
+  const store = new StreamSnapshotStore(IDLE_SNAPSHOT, options.throttle ?? 'frame');
   // A running stream calls the newest callbacks, not the ones it started with (a binding re-renders with new closures).
   const liveCallbacks: Pick<StreamOptions, 'onEvent' | 'onDelta' | 'onFinish' | 'onError'> = {
     onEvent: (event) => options.onEvent?.(event),
@@ -50,7 +50,8 @@ export function createStream(initialOptions: StreamOptions): StreamController {
       const run = new StreamRun(runOptions, store, IDLE_SNAPSHOT);
       current = run;
       const detachSignal = linkSignal(runOptions.signal, () => run.abort());
-      return run.run().finally(() => {
+      const pacingReady = store.ready; // the first start() with `smooth` loads pacing before the run publishes
+      return (pacingReady ? pacingReady.then(() => run.run()) : run.run()).finally(() => {
         detachSignal();
         if (current === run) current = null;
       });

@@ -1,74 +1,74 @@
 import { now } from '../clock';
-import { SnapshotStore } from '../store/snapshot-store';
 import type { StreamSnapshot, StreamStatus } from '../types';
 import { PACE_TICK_MS, resolveSmooth, TextPacer } from './pacer';
 
 const FINAL_STATUSES: ReadonlySet<StreamStatus> = new Set(['idle', 'done', 'error', 'aborted']);
 
+/** The stream store's own publishing, which pacing feeds. */
+export interface PacingTarget {
+  invalidate(build: () => StreamSnapshot): void;
+  set(next: StreamSnapshot): void;
+}
+
+/** `smooth` pacing for one run: the store hands it what the run publishes. */
+export interface Pacing extends PacingTarget {
+  /** No more ticks (a new start, reset, or the run ended). */
+  stop(): void;
+}
+
+/** Pacing as asked by `smooth`; null when it is off (not asked for, or the user prefers reduced motion). */
+export function createPacing(smooth: boolean | { maxLagMs?: number }, target: PacingTarget): Pacing | null {
+  const resolved = resolveSmooth(smooth);
+  return resolved ? new TextPacing(new TextPacer(resolved.maxLagMs), target) : null;
+}
+
 /**
- * The stream's snapshot store with `smooth` pacing: the run publishes into it as usual, and subscribers see
- * `snapshot.text` released at an even pace. Every other field (status, metrics, tool calls...) is passed through at
- * once, so metrics keep measuring the network. A final snapshot (`set`, used for done, stop(), error and reset) shows
- * the full text at once.
+ * Subscribers see `snapshot.text` released at an even pace. Every other field (status, metrics, tool calls...) is
+ * passed through at once, so metrics keep measuring the network. A final snapshot (`set`, used for done, stop(),
+ * error and reset) shows the full text at once. Loaded on demand: an app that never sets `smooth` does not ship it.
  */
-export class PacedSnapshotStore extends SnapshotStore<StreamSnapshot> {
-  private pacer: TextPacer | null = null;
+class TextPacing implements Pacing {
   private source: (() => StreamSnapshot) | null = null;
   private changedAt: number | null = null;
   private tick: ReturnType<typeof setTimeout> | undefined;
 
-  /** Called at every start(): pacing on or off for this run, from scratch. */
-  configure(smooth: boolean | { maxLagMs?: number } | undefined): void {
-    this.stopTicking();
-    const resolved = resolveSmooth(smooth);
-    this.pacer = resolved ? new TextPacer(resolved.maxLagMs) : null;
-    this.source = null;
-    this.changedAt = null;
-  }
+  constructor(
+    private readonly pacer: TextPacer,
+    private readonly target: PacingTarget,
+  ) {}
 
-  override invalidate(build: () => StreamSnapshot): void {
-    if (!this.pacer) return super.invalidate(build);
+  invalidate(build: () => StreamSnapshot): void {
     this.source = build;
     this.changedAt ??= now();
-    super.invalidate(this.buildPaced);
+    this.target.invalidate(this.buildPaced);
   }
 
-  override set(next: StreamSnapshot): void {
-    if (this.pacer && !FINAL_STATUSES.has(next.status)) {
-      this.invalidate(() => next);
-      return;
-    }
-    this.stopTicking();
+  set(next: StreamSnapshot): void {
+    if (!FINAL_STATUSES.has(next.status)) return this.invalidate(() => next);
+    this.stop();
+    this.target.set(next);
+  }
+
+  stop(): void {
+    clearTimeout(this.tick);
+    this.tick = undefined;
     this.source = null;
-    super.set(next);
-  }
-
-  override cancel(): void {
-    this.stopTicking();
-    super.cancel();
   }
 
   private buildPaced = (): StreamSnapshot => {
-    const pacer = this.pacer!;
     const snapshot = this.source!();
-    if (this.changedAt !== null) pacer.arrive(snapshot.text.length, this.changedAt);
+    if (this.changedAt !== null) this.pacer.arrive(snapshot.text.length, this.changedAt);
     this.changedAt = null;
-    const shown = pacer.release(now());
-    if (!pacer.caughtUp) this.scheduleTick();
+    const shown = this.pacer.release(now());
+    if (!this.pacer.caughtUp) this.scheduleTick();
     return shown >= snapshot.text.length ? snapshot : { ...snapshot, text: snapshot.text.slice(0, keepPairs(snapshot.text, shown)) };
   };
 
   private scheduleTick(): void {
-    if (this.tick !== undefined) return;
-    this.tick = setTimeout(() => {
+    this.tick ??= setTimeout(() => {
       this.tick = undefined;
-      if (this.source) super.invalidate(this.buildPaced);
+      if (this.source) this.target.invalidate(this.buildPaced);
     }, PACE_TICK_MS);
-  }
-
-  private stopTicking(): void {
-    if (this.tick !== undefined) clearTimeout(this.tick);
-    this.tick = undefined;
   }
 }
 

@@ -1,6 +1,15 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createChat, createStream, type StreamSnapshot } from '../../src';
+import { StreamSnapshotStore } from '../../src/store/stream-store';
 import { bytes, openAIChatStream, scriptedFetch, streamResponse } from '@tokenstream/test-utils';
+
+// Pacing is a chunk loaded at the first start() with `smooth` (a real import, which fake timers cannot advance):
+// these tests start with it loaded, as a page that already paced a stream; the last describe tests the load.
+beforeAll(async () => {
+  const store = new StreamSnapshotStore({} as StreamSnapshot);
+  store.configure(true);
+  await store.ready;
+});
 
 const BURST = 'x'.repeat(199) + ' ';
 
@@ -123,5 +132,28 @@ describe('createStream({ smooth })', () => {
     expect(final.messages.at(-1)!.text).toBe(words.join(''));
     const steps = lengths.slice(1).map((length, i) => length - lengths[i]!);
     expect(Math.max(...steps)).toBeLessThan(100); // each 100-character delta is spread over several frames
+  });
+});
+
+describe('createStream({ smooth }): the pacing chunk', () => {
+  it('the first start() with smooth loads pacing before the run publishes: paced from the first snapshot', async () => {
+    vi.resetModules();
+    const { createStream: freshCreateStream } = await import('../../src/stream');
+    // A burst of 3000 characters, then the end 300 ms later (real time: the chunk loads by real I/O).
+    const { fetch } = scriptedFetch((request) =>
+      streamResponse(
+        { chunks: [bytes('x'.repeat(3000)), bytes('y')], before: (index) => (index === 1 ? new Promise((resolve) => setTimeout(resolve, 300)) : undefined) },
+        { signal: request.signal, headers: { 'content-type': 'text/plain' } },
+      ),
+    );
+    expect(await freshCreateStream({ url: 'http://t', fetch, format: 'text', throttle: 0 }).start()).toMatchObject({ status: 'done' });
+    const stream = freshCreateStream({ url: 'http://t', fetch, format: 'text', smooth: { maxLagMs: 200 }, throttle: 0 });
+    const seen = record(stream);
+    const final = await stream.start();
+    expect(final).toMatchObject({ status: 'done', text: 'x'.repeat(3000) + 'y' });
+    // The burst is paced: the first streaming snapshots show part of it.
+    const streaming = seen.filter((s) => s.status === 'streaming' && s.length > 0);
+    expect(streaming.length).toBeGreaterThan(1);
+    expect(streaming[0]!.length).toBeLessThan(3000);
   });
 });
