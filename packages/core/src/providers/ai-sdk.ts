@@ -11,6 +11,7 @@ import {
   parseJsonPayload,
   str,
   tryParseJson,
+  isDoneMarker,
 } from './shared';
 
 // Vercel AI SDK, written from the `ai` package's `uiMessageChunkSchema` (UI message stream v1, ai@5/6: SSE
@@ -287,7 +288,7 @@ export function createAISDKAdapter(): ProviderAdapter {
       if (mode === 'data-stream') return feedDataStream(event.data);
       if (isBlank(event.data)) return null;
       if (mode === 'ui') {
-        if (event.data.trim() === '[DONE]') return { done: true };
+        if (isDoneMarker(event.data)) return { done: true };
         const chunk = parseJsonPayload(event.data, 'ai-sdk', event.event);
         return isObject(chunk) && typeof chunk.type === 'string' ? parseUIChunk(chunk as Json & { type: string }) : null;
       }

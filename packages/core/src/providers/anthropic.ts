@@ -86,7 +86,7 @@ export function createAnthropicAdapter(): ProviderAdapter {
 
   return {
     name: 'anthropic',
-    parse(event: RawEvent): Delta[] {
+    parse(event: RawEvent): Delta | Delta[] | null {
       if (isBlank(event.data)) return [];
       const json = readEventJson(event, 'anthropic');
       check(event, json);

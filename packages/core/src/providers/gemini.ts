@@ -52,7 +52,7 @@ export function createGeminiAdapter(): ProviderAdapter {
 
   return {
     name: 'gemini',
-    parse(event: RawEvent): Delta[] {
+    parse(event: RawEvent): Delta | Delta[] | null {
       if (isBlank(event.data)) return [];
       const json = readEventJson(event, 'gemini');
       check(event, json);

@@ -11,6 +11,7 @@ import {
   str,
   readEventJson,
   withTotal,
+  isDoneMarker,
 } from './shared';
 
 // The fields hand-written backends put their text in, most common first
@@ -56,7 +57,7 @@ function errorMessage(error: unknown): string | undefined {
  * adapters read them; this one would show nothing of them).
  */
 export const isJsonChunkEvent: ProtocolRecognizer = (event, json) => {
-  if (event.data.trim() === '[DONE]') return true;
+  if (isDoneMarker(event.data)) return true;
   if (isPlainTextEvent(event, json)) return true;
   if (!isObject(json)) return false;
   if ('choices' in json || 'candidates' in json) return false;
@@ -89,7 +90,7 @@ export function createJsonAdapter(): ProviderAdapter {
       if (isBlank(event.data)) return null;
       const json = readEventJson(event, 'json');
       check(event, json);
-      if (event.data.trim() === '[DONE]') return { done: true };
+      if (isDoneMarker(event.data)) return { done: true };
       if (json === undefined && event.event === 'error') return errorDelta(event.data.trim().slice(0, 1000));
       if (isPlainTextEvent(event, json)) return { text: typeof json === 'string' ? json : event.data };
       const chunk = json === undefined ? parseJsonPayload(event.data, 'json', event.event) : json;

@@ -30,7 +30,7 @@ export function createOllamaAdapter(): ProviderAdapter {
 
   return {
     name: 'ollama',
-    parse(event: RawEvent): Delta[] {
+    parse(event: RawEvent): Delta | Delta[] | null {
       if (isBlank(event.data)) return [];
       const json = readEventJson(event, 'ollama');
       check(event, json);

@@ -13,6 +13,7 @@ import {
   str,
   readEventJson,
   withTotal,
+  isDoneMarker,
 } from './shared';
 
 const INCOMPLETE_REASONS: Record<string, string> = {
@@ -88,8 +89,8 @@ export function createOpenAIResponsesAdapter(): ProviderAdapter {
 
   return {
     name: 'openai-responses',
-    parse(event: RawEvent): Delta[] {
-      if (isBlank(event.data) || event.data.trim() === '[DONE]') return [];
+    parse(event: RawEvent): Delta | Delta[] | null {
+      if (isBlank(event.data) || isDoneMarker(event.data)) return [];
       const json = readEventJson(event, 'openai-responses');
       check(event, json);
       const payload = json === undefined ? parseJsonPayload(event.data, 'openai-responses', event.event) : json;
@@ -146,7 +147,7 @@ export function createOpenAIResponsesAdapter(): ProviderAdapter {
     },
   };
 
-  function finishResponse(batch: DeltaBatch, type: string, response: Json): Delta[] {
+  function finishResponse(batch: DeltaBatch, type: string, response: Json): Delta | Delta[] | null {
     identity.apply(batch.head, response.model, response.id);
     if (isObject(response.usage)) batch.tail.usage = normalizeResponsesUsage(response.usage);
     if (type === 'response.failed') {

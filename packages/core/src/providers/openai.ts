@@ -13,6 +13,7 @@ import {
   str,
   readEventJson,
   withTotal,
+  isDoneMarker,
 } from './shared';
 
 const FINISH_REASONS: Record<string, string> = {
@@ -25,7 +26,7 @@ const FINISH_REASONS: Record<string, string> = {
 
 /** A Chat Completions chunk, its `[DONE]`, or an in-band error (`{"error": {...}}` or `{"error": "..."}`). */
 export const isOpenAIChatEvent: ProtocolRecognizer = (event, json) => {
-  if (event.data.trim() === '[DONE]') return true;
+  if (isDoneMarker(event.data)) return true;
   if (!isObject(json)) return false;
   const error = json.error;
   return (
@@ -51,21 +52,20 @@ export function createOpenAIChatAdapter(): ProviderAdapter {
 
   return {
     name: 'openai',
-    parse(event: RawEvent): Delta[] {
+    parse(event: RawEvent): Delta | Delta[] | null {
       const data = event.data;
-      if (isBlank(data)) return [];
+      if (isBlank(data)) return null;
       const json = readEventJson(event, 'openai');
       check(event, json);
-      if (data.trim() === '[DONE]') return [{ done: true }];
+      if (isDoneMarker(data)) return { done: true };
       const chunk = json === undefined ? parseJsonPayload(data, 'openai', event.event) : json;
-      if (!isObject(chunk)) return [];
+      if (!isObject(chunk)) return null;
       const inBand = openAIErrorDelta(chunk);
-      if (inBand) return [inBand];
+      if (inBand) return inBand;
 
       const batch = new DeltaBatch();
       identity.apply(batch.head, chunk.model, chunk.id);
-      const choices = Array.isArray(chunk.choices) ? chunk.choices : [];
-      const choice = choices.find((c) => isObject(c) && (c.index === 0 || c.index === undefined));
+      const choice = firstChoice(chunk.choices);
       if (isObject(choice)) {
         if (isObject(choice.delta)) readChoiceDelta(choice.delta, batch, seenCalls);
         const finish = str(choice.finish_reason);
@@ -85,6 +85,13 @@ export function createOpenAIChatAdapter(): ProviderAdapter {
       return finished ? { done: true } : null;
     },
   };
+}
+
+/** Choice 0 (or the one without an index). */
+function firstChoice(choices: unknown): unknown {
+  if (!Array.isArray(choices)) return undefined;
+  for (const choice of choices) if (isObject(choice) && (choice.index === 0 || choice.index === undefined)) return choice;
+  return undefined;
 }
 
 function readChoiceDelta(delta: Json, batch: DeltaBatch, seenCalls: Set<number>): void {

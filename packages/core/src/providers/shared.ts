@@ -30,9 +30,26 @@ function throwParse(message: string, data: string, cause: unknown): never {
   throw new StreamError('parse', message, { body: data.slice(0, 200), cause });
 }
 
+/** The `[DONE]` sentinel of OpenAI-style streams (compared without trimming in the common case: it runs per event). */
+export function isDoneMarker(data: string): boolean {
+  return data === '[DONE]' || (data.length < 32 && data.trim() === '[DONE]');
+}
+
 /** True for payloads that carry nothing (keep-alives some servers send as empty data). */
 export function isBlank(data: string): boolean {
-  return data.trim() === '';
+  return firstNonBlank(data) === -1;
+}
+
+/** The char code of the first non-whitespace character, or -1 (checked in place: this runs on every event). */
+function firstNonBlank(data: string): number {
+  for (let i = 0; i < data.length; i++) {
+    const code = data.charCodeAt(i);
+    // JSON whitespace, plus what String.prototype.trim also drops in practice (form feed, vertical tab, NBSP, BOM).
+    if (code !== 32 && code !== 10 && code !== 13 && code !== 9 && code !== 11 && code !== 12 && code !== 0xa0 && code !== 0xfeff) {
+      return code;
+    }
+  }
+  return -1;
 }
 
 /**
@@ -42,26 +59,27 @@ export function isBlank(data: string): boolean {
 export class DeltaBatch {
   readonly head: Delta = {};
   readonly tail: Delta = {};
-  private readonly calls: Delta[] = [];
+  private calls: Delta[] | null = null;
 
   appendText(text: string | undefined): void {
-    if (text) this.head.text = (this.head.text ?? '') + text;
+    if (text) this.head.text = this.head.text === undefined ? text : this.head.text + text;
   }
 
   appendReasoning(text: string | undefined): void {
-    if (text) this.head.reasoning = (this.head.reasoning ?? '') + text;
+    if (text) this.head.reasoning = this.head.reasoning === undefined ? text : this.head.reasoning + text;
   }
 
   toolCall(call: ToolCallDelta): void {
-    this.calls.push({ toolCall: call });
+    (this.calls ??= []).push({ toolCall: call });
   }
 
-  finish(): Delta[] {
-    const hasHead = Object.keys(this.head).length > 0;
-    const hasTail = Object.keys(this.tail).length > 0;
-    if (this.calls.length === 0) {
-      if (!hasHead && !hasTail) return [];
-      return [{ ...this.head, ...this.tail }];
+  /** One delta when there is no tool call (the common case, without building a list), else the list in order. */
+  finish(): Delta | Delta[] | null {
+    const hasHead = hasFields(this.head);
+    const hasTail = hasFields(this.tail);
+    if (this.calls === null) {
+      if (!hasTail) return hasHead ? this.head : null;
+      return hasHead ? Object.assign(this.head, this.tail) : this.tail;
     }
     const out: Delta[] = [];
     if (hasHead) out.push(this.head);
@@ -69,6 +87,11 @@ export class DeltaBatch {
     if (hasTail) out.push(this.tail);
     return out;
   }
+}
+
+function hasFields(delta: Delta): boolean {
+  for (const _ in delta) return true;
+  return false;
 }
 
 /** Emits `model`/`id` only when they first appear or change, so deltas stay small. */
@@ -117,7 +140,7 @@ export function generateCallId(): string {
 
 /** `JSON.parse` that answers undefined instead of throwing (for recognizers: a non-JSON payload is simply not theirs). */
 export function tryParseJson(data: string): unknown {
-  const first = data.trimStart().charCodeAt(0);
+  const first = firstNonBlank(data);
   // Only objects, arrays and strings can be protocol payloads; skip the parse for anything else.
   if (first !== 123 && first !== 91 && first !== 34) return undefined;
   try {
@@ -161,7 +184,7 @@ function wrongProtocolError(protocol: string, event: RawEvent): StreamError {
  */
 export function readEventJson(event: RawEvent, provider: string): unknown {
   const json = tryParseJson(event.data);
-  if (json === undefined && /^\s*[{[]/.test(event.data) && event.data.trim() !== '[DONE]') {
+  if (json === undefined && /^\s*[{[]/.test(event.data) && !isDoneMarker(event.data)) {
     parseJsonPayload(event.data, provider, event.event);
   }
   return json;

@@ -80,17 +80,12 @@ export function createFramer(framing: Framing, options: FramerOptions): Framer {
         maxEventChars: options.maxEventChars,
         lastEventId: options.lastEventId,
       });
-      const splitter = createLineSplitter((line) => parser.pushLine(line), options.maxEventChars);
       return {
         feed(text, out) {
           sink = out;
-          splitter.push(text);
+          parser.feed(text);
         },
-        // Spec: an unterminated last block is not dispatched; a body that stops inside one stopped mid-event.
-        end() {
-          const rest = splitter.end();
-          return (rest === null || rest === '' || rest.startsWith(':')) && !parser.hasPendingBlock;
-        },
+        end: () => parser.end(),
       };
     }
   }

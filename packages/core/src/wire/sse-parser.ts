@@ -12,7 +12,14 @@ export interface SseParserOptions {
 }
 
 export interface SseParser {
-  /** One line without its terminator, as produced by the line splitter. */
+  /** Decoded text, cut anywhere (also between CR and LF); the events it completes go to `onEvent`. */
+  feed(text: string): void;
+  /**
+   * The body ended: answers whether it ended between events. An unterminated last block is never dispatched (per
+   * the spec); a body that stops inside one stopped mid-event.
+   */
+  end(): boolean;
+  /** One line without its terminator (for callers that split lines themselves). */
   pushLine(line: string): void;
   readonly lastEventId: string;
   /** A block has started (a data or event field) and not been dispatched: a body ending now ends mid-event. */
@@ -20,11 +27,13 @@ export interface SseParser {
 }
 
 /**
- * The WHATWG "event stream interpretation" rules, one line at a time.
- * The caller strips a leading BOM from the stream and splits lines; an unterminated last block is never dispatched.
+ * The WHATWG "event stream interpretation" rules. `feed` reads lines in place by index (no slice per line, none for
+ * the field name of a data line); a line cut across feeds is kept as pieces and joined once. The caller strips a
+ * leading BOM (TextDecoder does).
  */
 export function createSseParser(options: SseParserOptions): SseParser {
-  let data: string[] = [];
+  // Most events have one data line: it is kept as a string; a second line starts a list (joined at dispatch).
+  let data: string | string[] | null = null;
   let dataChars = 0;
   let eventType = '';
   let lastEventId = options.lastEventId ?? '';
@@ -35,15 +44,27 @@ export function createSseParser(options: SseParserOptions): SseParser {
     lastEventId = idBuffer;
     const hadId = blockHasId;
     blockHasId = false;
-    if (data.length === 0) {
+    if (data === null) {
       eventType = '';
       return;
     }
-    const event: RawEvent = { event: eventType || 'message', data: data.join('\n'), id: lastEventId };
-    data = [];
+    const event: RawEvent = { event: eventType || 'message', data: typeof data === 'string' ? data : data.join('\n'), id: lastEventId };
+    data = null;
     dataChars = 0;
     eventType = '';
     options.onEvent(event, hadId);
+  }
+
+  function appendData(value: string): void {
+    dataChars += value.length + 1;
+    if (dataChars > options.maxEventChars) {
+      data = null;
+      dataChars = 0;
+      throw new StreamError('overflow', `An event exceeded maxEventBytes (${options.maxEventChars})`);
+    }
+    if (data === null) data = value;
+    else if (typeof data === 'string') data = [data, value];
+    else data.push(value);
   }
 
   function processField(name: string, value: string): void {
@@ -52,14 +73,7 @@ export function createSseParser(options: SseParserOptions): SseParser {
         eventType = value;
         return;
       case 'data':
-        dataChars += value.length + 1;
-        if (dataChars > options.maxEventChars) {
-          data = [];
-          dataChars = 0;
-          throw new StreamError('overflow', `An event exceeded maxEventBytes (${options.maxEventChars})`);
-        }
-        data.push(value);
-        return;
+        return appendData(value);
       case 'id':
         if (!value.includes('\u0000')) {
           idBuffer = value;
@@ -74,20 +88,102 @@ export function createSseParser(options: SseParserOptions): SseParser {
     }
   }
 
+  /** An unterminated line held across feeds, as pieces. */
+  let pending: string[] = [];
+  let pendingChars = 0;
+  /** The last feed ended on CR: a LF starting the next one belongs to it. */
+  let skipLF = false;
+
+  function lineAt(text: string, start: number, end: number): void {
+    if (start === end) return dispatch();
+    const first = text.charCodeAt(start);
+    if (first === 100 && text.startsWith('data:', start)) {
+      // The terminator follows the line, so charCodeAt(start + 5) is never a space that is not the value's.
+      return appendData(text.slice(text.charCodeAt(start + 5) === 32 ? start + 6 : start + 5, end));
+    }
+    if (first === 58) return; // comment
+    pushLine(text.slice(start, end));
+  }
+
+  function hold(piece: string): void {
+    pendingChars += piece.length;
+    if (pendingChars > options.maxEventChars) {
+      pending = [];
+      pendingChars = 0;
+      throw new StreamError('overflow', `An event or line exceeded maxEventBytes (${options.maxEventChars})`);
+    }
+    pending.push(piece);
+  }
+
+  function feed(chunk: string): void {
+    let text = chunk;
+    let start = 0;
+    if (skipLF) {
+      skipLF = false;
+      if (text.charCodeAt(0) === 10) start = 1;
+    }
+    let nextLF = text.indexOf('\n', start);
+    let nextCR = text.indexOf('\r', start);
+    if (pending.length > 0) {
+      if (nextLF === -1 && nextCR === -1) return hold(start === 0 ? text : text.slice(start));
+      // The held line ends in this chunk: joined once with the chunk, then read from where the line began.
+      pending.push(start === 0 ? text : text.slice(start));
+      text = pending.join('');
+      pending = [];
+      pendingChars = 0;
+      start = 0;
+      nextLF = text.indexOf('\n');
+      nextCR = nextCR === -1 ? -1 : text.indexOf('\r');
+    }
+    const length = text.length;
+    while (nextLF !== -1 || nextCR !== -1) {
+      let end = nextCR === -1 || (nextLF !== -1 && nextLF < nextCR) ? nextLF : nextCR;
+      if (end - start > options.maxEventChars) {
+        throw new StreamError('overflow', `An event or line exceeded maxEventBytes (${options.maxEventChars})`);
+      }
+      lineAt(text, start, end);
+      if (end === nextCR) {
+        if (end + 1 === length) skipLF = true;
+        else if (text.charCodeAt(end + 1) === 10) end++;
+      }
+      start = end + 1;
+      // Each terminator kind is searched again only once passed: the work stays linear.
+      if (nextLF !== -1 && nextLF < start) nextLF = text.indexOf('\n', start);
+      if (nextCR !== -1 && nextCR < start) nextCR = text.indexOf('\r', start);
+    }
+    if (start < length) hold(start === 0 ? text : text.slice(start));
+  }
+
+  function pushLine(line: string): void {
+    if (line === '') return dispatch();
+    // Most lines are data lines: read without slicing out the field name.
+    if (line.startsWith('data:')) return appendData(line.charCodeAt(5) === 32 ? line.slice(6) : line.slice(5));
+    const colon = line.indexOf(':');
+    if (colon === 0) return; // comment
+    if (colon === -1) return processField(line, '');
+    const value = line.charCodeAt(colon + 1) === 32 ? line.slice(colon + 2) : line.slice(colon + 1);
+    processField(line.slice(0, colon), value);
+  }
+
   return {
-    pushLine(line) {
-      if (line === '') return dispatch();
-      const colon = line.indexOf(':');
-      if (colon === 0) return; // comment
-      if (colon === -1) return processField(line, '');
-      const value = line.charCodeAt(colon + 1) === 32 ? line.slice(colon + 2) : line.slice(colon + 1);
-      processField(line.slice(0, colon), value);
+    feed,
+    end() {
+      skipLF = false;
+      const rest = pending.join('');
+      pending = [];
+      pendingChars = 0;
+      const clean = (rest === '' || rest.startsWith(':')) && data === null && eventType === '';
+      data = null;
+      dataChars = 0;
+      eventType = '';
+      return clean;
     },
+    pushLine,
     get lastEventId() {
       return lastEventId;
     },
     get hasPendingBlock() {
-      return data.length > 0 || eventType !== '';
+      return data !== null || eventType !== '';
     },
   };
 }
