@@ -95,3 +95,49 @@ describe('createSseParser', () => {
     expect(events.map((e) => e.event.data)).toEqual(['ok']);
   });
 });
+
+describe('createSseParser feed/end (text cut anywhere)', () => {
+  const body = ': hi\r\nevent: a\r\ndata: 1\r\ndata:  2\r\nid: 7\r\n\r\ndata: x\rdata: y\r\rretry: 50\nfoo\ndata\n\n: tail comment';
+  const expected = [
+    { event: { event: 'a', data: '1\n 2', id: '7' }, hasOwnId: true },
+    { event: { event: 'message', data: 'x\ny', id: '7' }, hasOwnId: false },
+    { event: { event: 'message', data: '', id: '7' }, hasOwnId: false },
+  ];
+
+  function feedAll(pieces: string[], maxEventChars = 1000) {
+    const events: Array<{ event: RawEvent; hasOwnId: boolean }> = [];
+    const retries: number[] = [];
+    const parser = createSseParser({ onEvent: (event, hasOwnId) => events.push({ event, hasOwnId }), onRetry: (ms) => retries.push(ms), maxEventChars });
+    for (const piece of pieces) parser.feed(piece);
+    return { events, retries, clean: parser.end() };
+  }
+
+  it('gives the same events wherever the text is cut, CR LF pairs included', () => {
+    for (let cut = 0; cut <= body.length; cut++) {
+      expect(feedAll([body.slice(0, cut), body.slice(cut)]), `cut at ${cut}`).toEqual({ events: expected, retries: [50], clean: true });
+    }
+    expect(feedAll([...body])).toEqual({ events: expected, retries: [50], clean: true });
+  });
+
+  it('end() says whether the body stopped between events', () => {
+    expect(feedAll(['data: 1\n\n']).clean).toBe(true);
+    expect(feedAll(['data: 1\n']).clean).toBe(false);
+    expect(feedAll(['data: 1']).clean).toBe(false);
+    expect(feedAll(['event: x\n']).clean).toBe(false);
+    expect(feedAll(['data: 1\n\n: keep-alive']).clean).toBe(true);
+  });
+
+  it('an unterminated line longer than maxEventChars is an overflow while it is held, fed a char at a time or at once', () => {
+    expect(() => feedAll(['data: ', 'x'.repeat(20)], 10)).toThrow(expect.objectContaining({ kind: 'overflow' }));
+    expect(() => feedAll([...`data: ${'x'.repeat(20)}`], 10)).toThrow(expect.objectContaining({ kind: 'overflow' }));
+    expect(() => feedAll([`data: ${'x'.repeat(20)}\n\n`], 10)).toThrow(expect.objectContaining({ kind: 'overflow' }));
+    expect(feedAll([`data: ${'x'.repeat(4)}\n\n`], 10).events).toHaveLength(1);
+  });
+
+  it('is linear: a 4 MB line in 1-char and 64 KB pieces is joined once', () => {
+    const line = `data: ${'y'.repeat(4 << 20)}\n\n`;
+    const pieces: string[] = [];
+    for (let i = 0; i < line.length; i += 65536) pieces.push(line.slice(i, i + 65536));
+    expect(feedAll(pieces, 8 << 20).events[0].event.data.length).toBe(4 << 20);
+  });
+});
