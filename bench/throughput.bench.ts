@@ -4,23 +4,31 @@
 //   (c) AI SDK 5 `Chat` (@ai-sdk/react) end to end over its UI message stream of the same deltas
 //   (d) createStream end to end (fake fetch, ReadableStream body, OpenAI Chat SSE)
 //   (e) createChat end to end (same bytes)
-// Every contender must produce exactly the answer text, or the bench fails.
+// and one 16 MiB event (a single `data:` line) through (b) and (d).
+// (a), (b), (d), (e) run interleaved: every round runs each of them once at every size, in an order that rotates each
+// round, after warm-up rounds; ratios are taken within a round and the median of the per-round ratios is reported.
+// (c) is quadratic and far slower: it runs alone afterwards, a few runs. Every run's answer text is checked exactly.
 //
-//   pnpm --filter bench exec node --expose-gc --import tsx throughput.bench.ts [--quick]
+//   pnpm --filter bench exec node --expose-gc --import tsx throughput.bench.ts [--quick|--full]
 
 import { Chat } from '@ai-sdk/react';
 import { getBytes, getLines, getMessages } from '@microsoft/fetch-event-source/lib/esm/parse.js';
 import { DefaultChatTransport } from 'ai';
 import { createParser } from 'eventsource-parser';
 import { createChat, createStream } from '../packages/core/src/index';
-import { aiSdkUIMessageSSE, bodyOf, fakeFetch, joined, makeDeltas, openAIChatSSE, splitBytes } from './lib/fixtures';
-import { assert, fmt, loadNote, markdownTable, medianTiming, writeResult } from './lib/stats';
+import { aiSdkUIMessageSSE, bodyOf, fakeFetch, joined, longText, makeDeltas, openAIChatSSE, splitBytes } from './lib/fixtures';
+import { assert, fmt, fmtSpread, interleave, loadNote, markdownTable, median, spreadOf, timeRun, type Sample, type Task, writeResult } from './lib/stats';
 
 const quick = process.argv.includes('--quick');
 const SIZES = quick ? [10_000, 20_000] : [10_000, 20_000, 40_000, 50_000];
-const RUNS = quick ? 3 : 5;
-/** The AI SDK path is much slower per run; fewer runs keep the whole bench within its time budget. */
+/** Timed rounds of the interleaved contenders (see bench/README.md, "How throughput is measured", for the choice). */
+const ROUNDS = quick ? 5 : 15;
+const WARMUP_ROUNDS = quick ? 1 : 2;
+const BIG_EVENT_CHARS = 16 * 1024 * 1024;
+const BIG_EVENT_ROUNDS = quick ? 3 : 7;
+/** The AI SDK path is much slower per run (about 15 s at 20k deltas): few runs keep the bench within its time budget. */
 const AI_SDK_RUNS = quick ? 1 : 3;
+const AI_SDK_LONG_RUNS = 1; // above 10k deltas
 /** The AI SDK path is quadratic (over 20 s per run from 40k deltas on this machine): larger sizes only with --full. */
 const AI_SDK_MAX = process.argv.includes('--full') ? Number.POSITIVE_INFINITY : 20_000;
 
@@ -83,8 +91,14 @@ async function viaAiSdkChat(chunks: readonly Uint8Array[]): Promise<string> {
   return last.parts.map((part) => (part.type === 'text' ? part.text : '')).join('');
 }
 
-async function viaCreateStream(chunks: readonly Uint8Array[]): Promise<string> {
-  const stream = createStream({ url: 'http://bench.local/v1/chat/completions', body: { stream: true }, fetch: fakeFetch(chunks), retry: false });
+async function viaCreateStream(chunks: readonly Uint8Array[], maxEventBytes?: number): Promise<string> {
+  const stream = createStream({
+    url: 'http://bench.local/v1/chat/completions',
+    body: { stream: true },
+    fetch: fakeFetch(chunks),
+    retry: false,
+    ...(maxEventBytes === undefined ? {} : { maxEventBytes }),
+  });
   let notifications = 0;
   const unsubscribe = stream.subscribe(() => notifications++);
   const snapshot = await stream.start();
@@ -103,127 +117,249 @@ async function viaCreateChat(chunks: readonly Uint8Array[]): Promise<string> {
   return snapshot.messages[snapshot.messages.length - 1].text;
 }
 
-interface Contender {
-  name: string;
-  wire: 'openai' | 'ai-sdk';
-  runs: number;
-  run(chunks: readonly Uint8Array[]): Promise<string>;
-}
-
-const CONTENDERS: Contender[] = [
-  { name: '(a) fetch-event-source parser + JSON.parse (floor)', wire: 'openai', runs: RUNS, run: viaFetchEventSourceParser },
-  { name: '(b) eventsource-parser 3 + JSON.parse', wire: 'openai', runs: RUNS, run: viaEventsourceParser },
-  { name: '(c) AI SDK 5 Chat (@ai-sdk/react), end to end', wire: 'ai-sdk', runs: AI_SDK_RUNS, run: viaAiSdkChat },
-  { name: '(d) tokenstream createStream, end to end', wire: 'openai', runs: RUNS, run: viaCreateStream },
-  { name: '(e) tokenstream createChat, end to end', wire: 'openai', runs: RUNS, run: viaCreateChat },
+type Key = 'a' | 'b' | 'c' | 'd' | 'e';
+const NAMES: Record<Key, string> = {
+  a: '(a) fetch-event-source parser + JSON.parse (floor)',
+  b: '(b) eventsource-parser 3 + JSON.parse',
+  c: '(c) AI SDK 5 Chat (@ai-sdk/react), end to end, alone',
+  d: '(d) tokenstream createStream, end to end',
+  e: '(e) tokenstream createChat, end to end',
+};
+const INTERLEAVED: { key: Key; run(chunks: readonly Uint8Array[]): Promise<string> }[] = [
+  { key: 'a', run: viaFetchEventSourceParser },
+  { key: 'b', run: viaEventsourceParser },
+  { key: 'd', run: (chunks) => viaCreateStream(chunks) },
+  { key: 'e', run: viaCreateChat },
 ];
 
-// JIT warm-up of every contender before anything is timed (the first sizes would otherwise pay for compilation).
-{
-  const deltas = makeDeltas(SIZES[0], 99);
-  const wires = { openai: splitBytes(openAIChatSSE(deltas), 99), 'ai-sdk': splitBytes(aiSdkUIMessageSSE(deltas), 99) };
-  for (const contender of CONTENDERS) for (let i = 0; i < (contender.wire === 'ai-sdk' ? 1 : 3); i++) await contender.run(wires[contender.wire]);
+function exactText(label: string, expected: string): (text: string) => void {
+  return (text) => assert(text === expected, `${label} produced ${text.length} chars, expected ${expected.length}`);
 }
 
-const deltasPerSecond = new Map<string, number>(); // `${name}@${n}`
-const rows: Record<string, string>[] = [];
+const byteCount = (chunks: readonly Uint8Array[]) => chunks.reduce((sum, c) => sum + c.byteLength, 0);
+const id = (key: Key, n: number | string) => `${key}@${n}`;
 
-for (const n of SIZES) {
+// --- The interleaved runs: every size, contenders (a) (b) (d) (e) ---
+const wires = new Map<number, Uint8Array[]>();
+const groups: Task<string>[][] = SIZES.map((n) => {
   const deltas = makeDeltas(n);
   const expected = joined(deltas);
-  const wires = { openai: splitBytes(openAIChatSSE(deltas)), 'ai-sdk': splitBytes(aiSdkUIMessageSSE(deltas)) };
-  for (const contender of CONTENDERS) {
-    const chunks = wires[contender.wire];
-    // Every run is timed; the first one's text is also checked against the answer.
-    if (contender.wire === 'ai-sdk' && n > AI_SDK_MAX) {
-      rows.push({ contender: contender.name, deltas: fmt(n), 'wire bytes': '', chunks: '', runs: '0', 'median CPU ms': 'not run (quadratic; --full)', 'median wall ms': '', 'deltas/s (CPU)': '', 'vs floor': '' });
-      continue;
-    }
-    const runs = contender.wire === 'ai-sdk' && n >= 40_000 ? 1 : contender.runs;
-    let checked = false;
-    const { cpuMs: ms, wallMs } = await medianTiming(runs, async () => {
-      const text = await contender.run(chunks);
-      if (checked) return;
-      assert(text === expected, `${contender.name} at ${n} deltas produced ${text.length} chars, expected ${expected.length}`);
-      checked = true;
-    });
-    const rate = n / (ms / 1000);
-    deltasPerSecond.set(`${contender.name}@${n}`, rate);
-    const floor = deltasPerSecond.get(`${CONTENDERS[0].name}@${n}`) ?? rate;
-    const bytes = chunks.reduce((sum, c) => sum + c.byteLength, 0);
-    rows.push({
-      contender: contender.name,
-      deltas: fmt(n),
-      'wire bytes': fmt(bytes),
-      chunks: fmt(chunks.length),
-      runs: String(runs),
-      'median CPU ms': fmt(ms, 1),
-      'median wall ms': fmt(wallMs, 1),
-      'deltas/s (CPU)': fmt(rate),
-      'vs floor': `${(rate / floor).toFixed(2)}x`,
-    });
-    process.stdout.write('.');
+  const chunks = splitBytes(openAIChatSSE(deltas));
+  wires.set(n, chunks);
+  return INTERLEAVED.map((c) => ({ id: id(c.key, n), run: () => c.run(chunks), check: exactText(`${NAMES[c.key]} at ${n} deltas`, expected) }));
+});
+const began = Date.now();
+const loadBefore = loadNote();
+const samples = await interleave(groups, { rounds: ROUNDS, warmup: WARMUP_ROUNDS, onRound: () => process.stdout.write('.') });
+
+// --- One 16 MiB event: eventsource-parser (b) vs createStream (d), interleaved the same way ---
+const bigText = longText(BIG_EVENT_CHARS);
+const bigChunks = splitBytes(openAIChatSSE([bigText]), 11);
+// The content line holds the JSON-escaped text plus the chunk envelope: createStream's limit must sit above that.
+const bigLimit = 2 * BIG_EVENT_CHARS;
+assert(JSON.stringify(bigText).length + 200 < bigLimit, 'the 16 MiB event would exceed the raised maxEventBytes');
+const bigCheck = exactText('the 16 MiB event', bigText);
+const bigSamples = await interleave(
+  [
+    [
+      { id: id('b', 'big'), run: () => viaEventsourceParser(bigChunks), check: bigCheck },
+      { id: id('d', 'big'), run: () => viaCreateStream(bigChunks, bigLimit), check: bigCheck },
+    ],
+  ],
+  { rounds: BIG_EVENT_ROUNDS, warmup: 1, onRound: () => process.stdout.write('+') },
+);
+const interleavedSeconds = (Date.now() - began) / 1000;
+
+// --- (c) alone: quadratic, so a few runs at the small sizes ---
+const aiSdk = new Map<number, Sample[]>();
+for (const n of SIZES.filter((size) => size <= AI_SDK_MAX)) {
+  const deltas = makeDeltas(n);
+  const chunks = splitBytes(aiSdkUIMessageSSE(deltas));
+  const check = exactText(`${NAMES.c} at ${n} deltas`, joined(deltas));
+  if (n === SIZES[0]) check(await viaAiSdkChat(chunks)); // JIT warm-up, untimed
+  const runs: Sample[] = [];
+  for (let i = 0; i < (n > 10_000 ? AI_SDK_LONG_RUNS : AI_SDK_RUNS); i++) {
+    const { sample, value } = await timeRun(() => viaAiSdkChat(chunks));
+    check(value);
+    runs.push(sample);
   }
+  aiSdk.set(n, runs);
+  process.stdout.write('c');
 }
 process.stdout.write('\n');
 
+// --- Figures ---
+const cpuOf = (taskId: string, from = samples) => (from.get(taskId) ?? []).map((s) => s.cpuMs);
+const wallOf = (taskId: string, from = samples) => (from.get(taskId) ?? []).map((s) => s.wallMs);
+const mainOf = (taskId: string, from = samples) => (from.get(taskId) ?? []).map((s) => s.mainMs);
+/** Time ratios x/y taken within each round (lower is better for x). */
+function perRound(x: string, y: string, from = samples): number[] {
+  const xs = cpuOf(x, from);
+  const ys = cpuOf(y, from);
+  return xs.map((v, round) => v / ys[round]);
+}
+const ratio = (values: readonly number[]) => fmtSpread(values, 2, '×');
+
+const rows: Record<string, string>[] = [];
+for (const n of SIZES) {
+  const chunks = wires.get(n) ?? [];
+  for (const key of ['a', 'b', 'c', 'd', 'e'] as const) {
+    const base = { contender: NAMES[key], deltas: fmt(n) };
+    if (key === 'c') {
+      const runs = aiSdk.get(n);
+      const cpu = (runs ?? []).map((s) => s.cpuMs);
+      rows.push({
+        ...base,
+        'wire bytes': runs ? '(its own stream)' : '',
+        chunks: '',
+        runs: String(cpu.length),
+        'median CPU ms (spread)': runs ? fmtSpread(cpu, 1) : 'not run (quadratic; --full)',
+        'median main-thread ms': runs ? fmt(median(runs.map((s) => s.mainMs)), 1) : '',
+        'median wall ms': runs ? fmt(median(runs.map((s) => s.wallMs)), 1) : '',
+        'deltas/s (CPU)': runs ? fmt(n / (median(cpu) / 1000)) : '',
+        'time / floor (a)': runs ? `${(median(cpu) / median(cpuOf(id('a', n)))).toFixed(2)}× (ratio of medians)` : '',
+      });
+      continue;
+    }
+    const cpu = cpuOf(id(key, n));
+    rows.push({
+      ...base,
+      'wire bytes': fmt(byteCount(chunks)),
+      chunks: fmt(chunks.length),
+      runs: String(cpu.length),
+      'median CPU ms (spread)': fmtSpread(cpu, 1),
+      'median main-thread ms': fmt(median(mainOf(id(key, n))), 1),
+      'median wall ms': fmt(median(wallOf(id(key, n))), 1),
+      'deltas/s (CPU)': fmt(n / (median(cpu) / 1000)),
+      'time / floor (a)': key === 'a' ? '1' : ratio(perRound(id(key, n), id('a', n))),
+    });
+  }
+}
+
 const first = SIZES[0];
-const maxGrowth = SIZES.includes(40_000) ? 40_000 : SIZES[SIZES.length - 1];
-const growthRows = CONTENDERS.map((c) => {
-  const growthTo = c.wire === 'ai-sdk' ? Math.min(AI_SDK_MAX, maxGrowth) : maxGrowth;
-  const a = deltasPerSecond.get(`${c.name}@${first}`) ?? NaN;
-  const b = deltasPerSecond.get(`${c.name}@${growthTo}`) ?? NaN;
+const growthTo = SIZES.includes(40_000) ? 40_000 : SIZES[SIZES.length - 1];
+const k = growthTo / first;
+/** Linear with 12.5 % slack: the issue's ≤ 4.5× for 10k → 40k. */
+const growthTarget = 1.125 * k;
+function growthRow(key: Key, timeRatio: number, spread: string, to: number): Record<string, string> {
+  const steps = to / first;
   // Time ratio when the stream grows k-fold: k for linear work, k^2 for quadratic; the exponent says which.
-  const k = growthTo / first;
-  const timeRatio = (growthTo / b) / (first / a);
-  const exponent = Math.log(timeRatio) / Math.log(k);
-  const verdict = exponent < 1.25 ? 'linear' : exponent < 1.7 ? 'super-linear' : 'quadratic';
+  const exponent = Math.log(timeRatio) / Math.log(steps);
   return {
-    contender: c.name,
-    sizes: `${fmt(first)} -> ${fmt(growthTo)} deltas`,
-    'time ratio': `${timeRatio.toFixed(2)}x (linear = ${k}x, quadratic = ${k * k}x)`,
+    contender: NAMES[key],
+    sizes: `${fmt(first)} -> ${fmt(to)} deltas`,
+    'time ratio (median of rounds; spread)': spread,
+    'linear / quadratic': `${steps}× / ${steps * steps}×`,
     'growth exponent': exponent.toFixed(2),
-    verdict,
+    verdict: exponent < 1.25 ? 'linear' : exponent < 1.7 ? 'super-linear' : 'quadratic',
+  };
+}
+const growthRows = (['a', 'b', 'c', 'd', 'e'] as const).flatMap((key) => {
+  if (key !== 'c') {
+    const values = perRound(id(key, growthTo), id(key, first));
+    return [growthRow(key, median(values), ratio(values), growthTo)];
+  }
+  const sizes = [...aiSdk.keys()];
+  const to = Math.min(growthTo, sizes[sizes.length - 1] ?? first);
+  const timeOf = (n: number) => median((aiSdk.get(n) ?? []).map((s) => s.cpuMs));
+  const value = timeOf(to) / timeOf(first);
+  return to > first ? [growthRow(key, value, `${value.toFixed(2)}× (ratio of medians, run alone)`, to)] : [];
+});
+
+const big = SIZES[SIZES.length - 1];
+const streamVsFloor = perRound(id('d', big), id('a', big));
+const streamVsParser = perRound(id('d', big), id('b', big));
+const chatVsStream = perRound(id('e', big), id('d', big));
+const streamGrowth = perRound(id('d', growthTo), id('d', first));
+const bigVsParser = perRound(id('d', 'big'), id('b', 'big'), bigSamples);
+const targetRows = [
+  [`createStream time / floor (a), ${fmt(big)} deltas`, streamVsFloor, 1.0],
+  [`createStream time / eventsource-parser (b), ${fmt(big)} deltas`, streamVsParser, 1.4],
+  [`createChat time / createStream, ${fmt(big)} deltas`, chatVsStream, 1.1],
+  [`createStream time growth, ${fmt(first)} -> ${fmt(growthTo)} deltas`, streamGrowth, growthTarget],
+  ['createStream time / eventsource-parser (b), one 16 MiB event', bigVsParser, 2.0],
+] as const;
+const targets = targetRows.map(([what, values, target]) => ({
+  'time ratio (lower is better)': what,
+  'median of rounds': `${median(values).toFixed(2)}×`,
+  'spread of the per-round ratios': spreadOf(values, 2, '×'),
+  target: `≤ ${target.toFixed(2)}×`,
+  met: median(values) <= target ? 'yes' : `no (by ${((median(values) / target - 1) * 100).toFixed(0)} %)`,
+}));
+
+const bigBytes = byteCount(bigChunks);
+const bigRows = (['b', 'd'] as const).map((key) => {
+  const cpu = cpuOf(id(key, 'big'), bigSamples);
+  return {
+    contender: key === 'd' ? `${NAMES.d}, maxEventBytes ${fmt(bigLimit)}` : NAMES.b,
+    'content chars': fmt(BIG_EVENT_CHARS),
+    'wire bytes': fmt(bigBytes),
+    chunks: fmt(bigChunks.length),
+    runs: String(cpu.length),
+    'median CPU ms (spread)': fmtSpread(cpu, 1),
+    'median main-thread ms': fmt(median(mainOf(id(key, 'big'), bigSamples)), 1),
+    'median wall ms': fmt(median(wallOf(id(key, 'big'), bigSamples)), 1),
+    'MB/s (CPU)': fmt(bigBytes / 1e6 / (median(cpu) / 1000), 1),
+    'time / (b)': key === 'b' ? '1' : ratio(bigVsParser),
   };
 });
 
-const big = SIZES.includes(50_000) ? 50_000 : SIZES[SIZES.length - 1];
-const streamRate = deltasPerSecond.get(`${CONTENDERS[3].name}@${big}`) ?? NaN;
-const floorRate = deltasPerSecond.get(`${CONTENDERS[0].name}@${big}`) ?? NaN;
-const aiSize = Math.min(big, AI_SDK_MAX);
-const aiRate = deltasPerSecond.get(`${CONTENDERS[2].name}@${aiSize}`) ?? NaN;
-const chatRate = deltasPerSecond.get(`${CONTENDERS[4].name}@${big}`) ?? NaN;
+const rate = (key: Key) => big / (median(cpuOf(id(key, big))) / 1000);
+const aiSize = Math.max(...aiSdk.keys());
+const aiRate = aiSize / (median((aiSdk.get(aiSize) ?? []).map((s) => s.cpuMs)) / 1000);
+const x = (values: readonly number[]) => `${median(values).toFixed(2)}×`;
 const headline =
-  `createStream deltas/s on a ${fmt(big)}-delta OpenAI stream vs raw fetch-event-source parser: ` +
-  `${fmt(streamRate)} vs ${fmt(floorRate)} deltas/s (${(streamRate / floorRate).toFixed(2)}x the floor); ` +
-  `createChat: ${fmt(chatRate)} deltas/s; AI SDK 5 Chat: ${fmt(aiRate)} deltas/s at ${fmt(aiSize)} deltas`;
+  `At ${fmt(big)} OpenAI deltas createStream takes ${x(streamVsFloor)} the time of the fetch-event-source parser + JSON.parse ` +
+  `(target ≤ 1.00×) and ${x(streamVsParser)} that of eventsource-parser + JSON.parse (≤ 1.40×); createChat ${x(chatVsStream)} ` +
+  `createStream (≤ 1.10×); ${fmt(first)} -> ${fmt(growthTo)} deltas ${x(streamGrowth)} (≤ ${growthTarget.toFixed(2)}×); ` +
+  `one 16 MiB event ${x(bigVsParser)} eventsource-parser (≤ 2.00×). Medians of ${ROUNDS} interleaved rounds ` +
+  `(${BIG_EVENT_ROUNDS} for the 16 MiB event). createStream ${fmt(rate('d'))} deltas/s, createChat ${fmt(rate('e'))}, ` +
+  `floor ${fmt(rate('a'))}; AI SDK 5 Chat ${fmt(aiRate)} deltas/s at ${fmt(aiSize)} deltas`;
 
 console.table(rows);
+console.table(targets);
 console.table(growthRows);
-console.log(headline);
+console.table(bigRows);
+console.log(`${headline}\ninterleaved part: ${interleavedSeconds.toFixed(0)} s`);
 
 writeResult('throughput', {
   title: 'Throughput (text deltas through the whole client stack)',
   markdown: [
+    `**${headline}**`,
+    '',
+    markdownTable(targets),
+    '',
     markdownTable(rows),
     '',
     markdownTable(growthRows),
     '',
-    `**${headline}**`,
+    markdownTable(bigRows),
     '',
     'Same seeded answer for every contender; (a), (b), (d), (e) read the same OpenAI Chat SSE bytes, (c) reads the AI SDK 5 UI',
     'message stream of the same deltas; all bytes cut at the same seeded random points (1–4096 bytes). (d)/(e) include request',
     'building, content-type detection, provider adapter, accumulation and frame-batched snapshots with one subscriber; (c)',
     'includes its chunk validation and message state updates with one messages subscriber (no React render in this table).',
-    `Rates are deltas per CPU second of the bench process (median of the runs); wall times are shown for reference (${loadNote()} at the end of the run).`,
+    `(a), (b), (d), (e) ran interleaved: ${WARMUP_ROUNDS} warm-up rounds, then ${ROUNDS} rounds each running every contender once at`,
+    `every size, the order rotating each round; the 16 MiB event likewise (1 warm-up, ${BIG_EVENT_ROUNDS} rounds). Ratios are CPU-time ratios`,
+    'taken within each round, reported as the median of the rounds with their spread (IQR, min–max); (c) ran alone afterwards',
+    `(${AI_SDK_RUNS} runs at ${fmt(SIZES[0])} deltas, ${AI_SDK_LONG_RUNS} above), so its ratios are ratios of medians. A forced gc() precedes every timed run.`,
+    'CPU ms and rates count every thread of the process (V8 compiles and collects garbage on helper threads: real work); the',
+    'main-thread column is that thread alone (Linux schedstat), what would block a page. Wall times are for reference',
+    `(${loadBefore} before, ${loadNote()} after).`,
   ].join('\n'),
   figures: {
     n: big,
-    createStream: Math.round(streamRate),
-    floor: Math.round(floorRate),
+    rounds: ROUNDS,
+    createStreamVsFloor: Number(median(streamVsFloor).toFixed(3)),
+    createStreamVsEventsourceParser: Number(median(streamVsParser).toFixed(3)),
+    createChatVsCreateStream: Number(median(chatVsStream).toFixed(3)),
+    createStreamGrowth: Number(median(streamGrowth).toFixed(3)),
+    bigEventVsEventsourceParser: Number(median(bigVsParser).toFixed(3)),
+    createStream: Math.round(rate('d')),
+    createChat: Math.round(rate('e')),
+    floor: Math.round(rate('a')),
+    eventsourceParser: Math.round(rate('b')),
     aiSdk: Math.round(aiRate),
     aiSdkSize: aiSize,
-    createChat: Math.round(chatRate),
-    eventsourceParser: Math.round(deltasPerSecond.get(`${CONTENDERS[1].name}@${big}`) ?? NaN),
   },
 });

@@ -45,6 +45,16 @@ export function makeDeltasOfSize(bytes: number, perDelta = 50, seed = 2): string
   return deltas;
 }
 
+/**
+ * One answer text of exactly `chars` UTF-16 units (for the one-huge-event case): seeded words repeated, since
+ * building millions of separate deltas would cost more memory than the stream itself. Every word is in the Basic
+ * Multilingual Plane, so the cut at `chars` never splits a surrogate pair.
+ */
+export function longText(chars: number, seed = 3): string {
+  const block = makeDeltas(50_000, seed).join('');
+  return block.repeat(Math.ceil(chars / block.length)).slice(0, chars);
+}
+
 export function openAIChatSSE(deltas: readonly string[]): string {
   const head = '{"id":"chatcmpl-bench","object":"chat.completion.chunk","created":1700000000,"model":"gpt-4o-mini","choices":[{"index":0,"delta":';
   const parts: string[] = [`data: ${head}{"role":"assistant","content":""},"finish_reason":null}]}\n\n`];

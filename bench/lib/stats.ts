@@ -1,6 +1,6 @@
 // Small helpers shared by the benches: medians, number formatting, and the JSON result file the runner collects.
 
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,29 +18,99 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-export interface Timing {
-  /** Median wall-clock ms. */
+export interface Sample {
+  /** Wall-clock ms: also counts time the OS gave to other processes. */
   wallMs: number;
   /**
-   * Median CPU ms of this process (user + system, all threads). On a shared machine the wall clock also counts time
-   * the OS gave to other processes; CPU time counts only the work done, so rates are computed from it.
+   * CPU ms of this process (user + system, all threads): only the work done, so rates are computed from it. It
+   * includes V8's helper threads (concurrent compilation, parallel and concurrent GC), which are real work.
    */
   cpuMs: number;
+  /** CPU ms of the main thread alone (Linux schedstat; NaN elsewhere): what would block a page's main thread. */
+  mainMs: number;
 }
 
-export async function medianTiming(runs: number, run: () => Promise<unknown> | unknown): Promise<Timing> {
-  const wall: number[] = [];
-  const cpu: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    gc();
-    const cpuStart = process.cpuUsage();
-    const start = performance.now();
-    await run();
-    wall.push(performance.now() - start);
-    const used = process.cpuUsage(cpuStart);
-    cpu.push((used.user + used.system) / 1000);
+const MAIN_THREAD_STAT = `/proc/self/task/${process.pid}/schedstat`;
+/** Nanoseconds the main thread has run, from Linux schedstat; NaN where that file does not exist. */
+function mainThreadNs(): number {
+  try {
+    return Number(readFileSync(MAIN_THREAD_STAT, 'utf8').split(' ')[0]);
+  } catch {
+    return Number.NaN;
   }
-  return { wallMs: median(wall), cpuMs: median(cpu) };
+}
+
+/** One timed run, after a forced gc() so the previous run's garbage is not collected on this run's clock. */
+export async function timeRun<T>(run: () => Promise<T>): Promise<{ sample: Sample; value: T }> {
+  gc();
+  const cpuStart = process.cpuUsage();
+  const mainStart = mainThreadNs();
+  const start = performance.now();
+  const value = await run();
+  const wallMs = performance.now() - start;
+  const mainMs = (mainThreadNs() - mainStart) / 1e6;
+  const used = process.cpuUsage(cpuStart);
+  return { sample: { wallMs, cpuMs: (used.user + used.system) / 1000, mainMs }, value };
+}
+
+/** The value at quantile q (0..1) of the values, interpolating between the two nearest ranks. */
+function quantile(values: readonly number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  if (sorted.length === 0) return Number.NaN;
+  const at = (sorted.length - 1) * q;
+  const low = Math.floor(at);
+  const high = Math.min(low + 1, sorted.length - 1);
+  return sorted[low] + (sorted[high] - sorted[low]) * (at - low);
+}
+
+/** "IQR q1–q3, min–max" of the values (or the values themselves when fewer than three). */
+export function spreadOf(values: readonly number[], digits = 2, unit = ''): string {
+  const f = (n: number) => `${fmt(n, digits)}${unit}`;
+  if (values.length < 3) return values.map(f).join(', ');
+  return `IQR ${f(quantile(values, 0.25))}–${f(quantile(values, 0.75))}, min–max ${f(Math.min(...values))}–${f(Math.max(...values))}`;
+}
+
+/** "median (IQR q1–q3, min–max)": the spread tells a reader how steady the figure was. */
+export function fmtSpread(values: readonly number[], digits = 2, unit = ''): string {
+  return `${fmt(median(values), digits)}${unit} (${spreadOf(values, digits, unit)})`;
+}
+
+/** The items starting at index `by` (mod length), wrapping around. */
+function rotated<T>(items: readonly T[], by: number): T[] {
+  const start = by % items.length;
+  return [...items.slice(start), ...items.slice(0, start)];
+}
+
+export interface Task<T = unknown> {
+  id: string;
+  run(): Promise<T>;
+  /** Called after the clock stops with what run() returned: throws when the answer is wrong. */
+  check(value: T): void;
+}
+
+/**
+ * Runs every task once per round, `warmup` untimed rounds first. Groups (one per stream size) and the tasks within a
+ * group rotate by one each round, so no task always goes first and a burst of load from elsewhere falls on different
+ * tasks in different rounds. Returns each task's samples by round: ratios taken within a round compare runs made
+ * seconds apart, which is what keeps them steady on a shared machine.
+ */
+export async function interleave(
+  groups: readonly (readonly Task[])[],
+  options: { rounds: number; warmup: number; onRound?: (round: number) => void },
+): Promise<Map<string, Sample[]>> {
+  const samples = new Map<string, Sample[]>();
+  for (const group of groups) for (const task of group) samples.set(task.id, []);
+  for (let round = 0; round < options.warmup + options.rounds; round++) {
+    for (const group of rotated(groups, round)) {
+      for (const task of rotated(group, round)) {
+        const { sample, value } = await timeRun(() => task.run());
+        task.check(value);
+        if (round >= options.warmup) samples.get(task.id)?.push(sample);
+      }
+    }
+    options.onRound?.(round);
+  }
+  return samples;
 }
 
 /** Load average over the last minute against the core count: above 1, other processes competed for the CPU. */
