@@ -103,7 +103,17 @@ function readChoiceDelta(delta: Json, batch: DeltaBatch, seenCalls: Set<number>)
   // A refusal is the visible answer of a refused request; there is no separate field for it.
   batch.appendText(str(delta.refusal));
 
-  const calls = Array.isArray(delta.tool_calls) ? delta.tool_calls : [];
+  if (Array.isArray(delta.tool_calls)) readToolCalls(delta.tool_calls, batch, seenCalls);
+  // Legacy `function_call` (pre tool_calls) is one call at index 0.
+  if (isObject(delta.function_call)) {
+    seenCalls.add(0);
+    const name = str(delta.function_call.name);
+    const args = str(delta.function_call.arguments);
+    batch.toolCall({ index: 0, ...(name ? { name } : {}), ...(args ? { argumentsDelta: args } : {}) });
+  }
+}
+
+function readToolCalls(calls: unknown[], batch: DeltaBatch, seenCalls: Set<number>): void {
   calls.forEach((raw, position) => {
     if (!isObject(raw)) return;
     const index = num(raw.index) ?? position;
@@ -118,13 +128,6 @@ function readChoiceDelta(delta: Json, batch: DeltaBatch, seenCalls: Set<number>)
     if (args) call.argumentsDelta = args;
     batch.toolCall(call);
   });
-  // Legacy `function_call` (pre tool_calls) is one call at index 0.
-  if (isObject(delta.function_call)) {
-    seenCalls.add(0);
-    const name = str(delta.function_call.name);
-    const args = str(delta.function_call.arguments);
-    batch.toolCall({ index: 0, ...(name ? { name } : {}), ...(args ? { argumentsDelta: args } : {}) });
-  }
 }
 
 /** Mistral (magistral) sends content as typed parts: text parts and thinking parts. */
