@@ -1,6 +1,8 @@
 import { StreamError } from './errors';
 import type { RetryOptions } from './types';
 
+// Retry decisions and backoff: a chunk loaded on a stream's first failed attempt (most streams never fail).
+
 export interface RetryPolicy {
   maxAttempts: number;
   baseDelayMs: number;
@@ -37,15 +39,6 @@ function isRetryableStatus(status: number): boolean {
 export function isRetryable(error: StreamError): boolean {
   if (error.kind === 'network' || error.kind === 'timeout') return true;
   return error.kind === 'http' && error.status !== undefined && isRetryableStatus(error.status);
-}
-
-/** `Retry-After` as delay-seconds or an HTTP date; undefined when absent or unreadable. */
-export function parseRetryAfter(value: string | null, nowMs: number = Date.now()): number | undefined {
-  if (!value) return undefined;
-  const trimmed = value.trim();
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
-  const date = Date.parse(trimmed);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
 }
 
 /** Resolves after `ms`, or rejects at once when the signal aborts; the timer never outlives either. */

@@ -3,7 +3,7 @@ import { now } from './clock';
 import { computeMetrics } from './metrics';
 import { callSafely, StreamError, toStreamError } from './errors';
 import { createTextAdapter, loadAdapter, type LoadedAdapter } from './providers/load';
-import { decideRetry, parseRetryAfter, resolveRetryPolicy, sleep, type RetryPolicy } from './retry';
+import { parseRetryAfter } from './retry-after';
 import type { SnapshotStore } from './store/snapshot-store';
 import { ResumeState } from './resume';
 import { BodyEventReader } from './transport/body-reader';
@@ -26,7 +26,6 @@ const NO_CONTENT = Symbol('no content');
  */
 export class StreamRun {
   private readonly accumulator = createAccumulator();
-  private readonly policy: RetryPolicy;
   private readonly controller = new AbortController();
   private readonly resume = new ResumeState();
   /** Every value of the request that must never reach an error (header values, URL credentials). */
@@ -55,9 +54,7 @@ export class StreamRun {
     private readonly options: StreamOptions,
     private readonly store: SnapshotStore<StreamSnapshot>,
     private readonly idleSnapshot: StreamSnapshot,
-  ) {
-    this.policy = resolveRetryPolicy(options.retry);
-  }
+  ) {}
 
   /** Runs to the end; never rejects. */
   async run(): Promise<StreamSnapshot> {
@@ -137,16 +134,19 @@ export class StreamRun {
         if (this.controller.signal.aborted) throw abortedError();
         failure = toStreamError(cause);
       }
-      const decision = decideRetry(failure, {
+      // Loaded on the first failure; without it the failure ends the stream.
+      const retry = await import('./retry').catch(() => null);
+      if (!retry) throw Object.assign(failure, { attempts: attempt });
+      const decision = retry.decideRetry(failure, {
         attempt,
-        policy: this.policy,
+        policy: retry.resolveRetryPolicy(this.options.retry),
         resumable: this.resume.sawIds,
         hasOutput: this.loaded?.rawEvents ? this.appliedEvents > 0 : this.accumulator.hasOutput,
         serverRetryMs: this.serverRetryMs,
       });
       if (typeof decision !== 'number') throw decision;
       this.setStatus('reconnecting');
-      await sleep(decision, this.controller.signal);
+      await retry.sleep(decision, this.controller.signal);
     }
   }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { StreamError } from '../src/errors';
-import { backoffDelay, decideRetry, DEFAULT_RETRY, isRetryable, parseRetryAfter, resolveRetryPolicy } from '../src/retry';
+import { backoffDelay, decideRetry, DEFAULT_RETRY, isRetryable, resolveRetryPolicy } from '../src/retry';
 
 const context = { attempt: 1, policy: DEFAULT_RETRY, resumable: false, hasOutput: false, serverRetryMs: undefined, random: () => 0.5 };
 
@@ -57,14 +57,6 @@ describe('backoff and Retry-After', () => {
 
   it('retry: false means one attempt', () => {
     expect(resolveRetryPolicy(false).maxAttempts).toBe(1);
-  });
-
-  it('parses delay-seconds and HTTP dates', () => {
-    expect(parseRetryAfter('2')).toBe(2000);
-    expect(parseRetryAfter('0.5')).toBe(500);
-    expect(parseRetryAfter('Wed, 21 Oct 2015 07:28:10 GMT', Date.parse('Wed, 21 Oct 2015 07:28:00 GMT'))).toBe(10_000);
-    expect(parseRetryAfter('soon')).toBeUndefined();
-    expect(parseRetryAfter(null)).toBeUndefined();
   });
 
   it('isRetryable by kind and status', () => {
