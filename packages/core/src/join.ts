@@ -1,7 +1,3 @@
-import { abortedError } from './transport/http-attempt';
-import { DEFAULT_ACCEPT, resolveHeaders } from './transport/request';
-import type { StreamOptions } from './types';
-
 /** How the first GET of a join was answered. */
 export type JoinOpening =
   | { kind: 'nothing-running' }
@@ -10,23 +6,10 @@ export type JoinOpening =
   | { kind: 'response'; fetch: typeof fetch; release(): void };
 
 /**
- * Headers of a join: the stream's own (a function is called again on every attempt) with `extra` on top.
- */
-export function joinHeaders(
-  headers: StreamOptions['headers'],
-  extra: HeadersInit | undefined,
-): () => Promise<Record<string, string>> {
-  return async () => {
-    // resolveHeaders checks names and values without quoting them (a bad token must not reach an error message).
-    return { ...(await resolveHeaders(headers)), ...(await resolveHeaders(extra)) };
-  };
-}
-
-/**
  * The first GET of a join, made before any status is published, so that a `204` (nothing running) changes nothing a
  * subscriber can see. Whatever else arrives (a stream, an error status, a network failure) is handed to the run as
  * the answer to its first request, through the returned `fetch`; later attempts (reconnects with `Last-Event-ID`)
- * go to the real fetch.
+ * go to the real fetch. A chunk of its own, loaded by the first join().
  */
 export async function openJoin(
   url: string,
@@ -41,8 +24,7 @@ export async function openJoin(
   let first: Promise<Response>;
   try {
     const resolved = await headers();
-    resolved.accept ??= DEFAULT_ACCEPT;
-    if (signal.aborted) throw abortedError();
+    if (signal.aborted) return { kind: 'stopped' };
     first = fetchImpl(url, { method: 'GET', headers: resolved, signal: request.signal });
     const response = await first;
     if (response.status === 204) {

@@ -1,4 +1,4 @@
-import { joinHeaders, openJoin } from './join';
+import { DEFAULT_ACCEPT, resolveHeaders } from './transport/request';
 import { StreamSnapshotStore } from './store/stream-store';
 import { StreamRun } from './stream-run';
 import type { StreamController, StreamOptions, StreamSnapshot } from './types';
@@ -66,7 +66,12 @@ export function createStream(initialOptions: StreamOptions): StreamController {
       const headers = joinHeaders(options.headers, init?.headers);
       const fetchImpl = options.fetch ?? globalThis.fetch;
       try {
-        const opening = await openJoin(String(url), headers, fetchImpl, pending.signal);
+        // Loaded on demand: an app that never joins does not ship it. Should the chunk fail to load, the join is a
+        // plain GET run (it shows 'connecting' before the answer, and a 204 ends it idle all the same).
+        const join = await import('./join').catch(() => null);
+        if (pendingJoin !== pending) return store.getSnapshot(); // stopped, or superseded by a start/join
+        if (!join) return await controller.start({ url, method: 'GET', body: undefined, headers });
+        const opening = await join.openJoin(String(url), headers, fetchImpl, pending.signal);
         if (pendingJoin !== pending) return store.getSnapshot(); // stopped, or superseded by a start/join
         pendingJoin = null;
         if (opening.kind === 'stopped') return store.getSnapshot();
@@ -98,6 +103,12 @@ export function createStream(initialOptions: StreamOptions): StreamController {
     subscribe: store.subscribe,
   };
   return controller;
+}
+
+/** Headers of a join: the stream's own (a function is called again on every attempt) with `extra` on top. */
+function joinHeaders(headers: StreamOptions['headers'], extra: HeadersInit | undefined): () => Promise<Record<string, string>> {
+  // resolveHeaders checks names and values without quoting them (a bad token must not reach an error message).
+  return async () => ({ accept: DEFAULT_ACCEPT, ...(await resolveHeaders(headers)), ...(await resolveHeaders(extra)) });
 }
 
 function linkSignal(signal: AbortSignal | undefined, onAbort: () => void): () => void {

@@ -1,17 +1,17 @@
-import { now } from '../clock';
 import type { StreamSnapshot, StreamStatus } from '../types';
 import { PACE_TICK_MS, resolveSmooth, TextPacer } from './pacer';
 
 const FINAL_STATUSES: ReadonlySet<StreamStatus> = new Set(['idle', 'done', 'error', 'aborted']);
 
-/** The stream store's own publishing, which pacing feeds. */
+/** The stream store's own publishing, which pacing feeds, and its clock. */
 export interface PacingTarget {
   invalidate(build: () => StreamSnapshot): void;
   set(next: StreamSnapshot): void;
+  now(): number;
 }
 
 /** `smooth` pacing for one run: the store hands it what the run publishes. */
-export interface Pacing extends PacingTarget {
+export interface Pacing extends Omit<PacingTarget, 'now'> {
   /** No more ticks (a new start, reset, or the run ended). */
   stop(): void;
 }
@@ -39,7 +39,7 @@ class TextPacing implements Pacing {
 
   invalidate(build: () => StreamSnapshot): void {
     this.source = build;
-    this.changedAt ??= now();
+    this.changedAt ??= this.target.now();
     this.target.invalidate(this.buildPaced);
   }
 
@@ -59,7 +59,7 @@ class TextPacing implements Pacing {
     const snapshot = this.source!();
     if (this.changedAt !== null) this.pacer.arrive(snapshot.text.length, this.changedAt);
     this.changedAt = null;
-    const shown = this.pacer.release(now());
+    const shown = this.pacer.release(this.target.now());
     if (!this.pacer.caughtUp) this.scheduleTick();
     return shown >= snapshot.text.length ? snapshot : { ...snapshot, text: snapshot.text.slice(0, keepPairs(snapshot.text, shown)) };
   };

@@ -1,5 +1,3 @@
-import { now } from '../clock';
-
 /** How often the released text grows while a backlog is waiting (about one frame). */
 export const PACE_TICK_MS = 16;
 /** Arrivals within this window set the pace, so it follows the network's rate as it changes. */
@@ -14,7 +12,7 @@ interface Arrival {
 /**
  * Decides how much of the arrived text to show: at the recent arrival rate (bursts are spread evenly over the time
  * until the next one), and never more than `maxLagMs` behind any character's arrival. Pure bookkeeping: the caller
- * reports arrivals and asks for the released length; time comes from `now()`.
+ * reports arrivals and asks for the released length, both at times it gives.
  */
 export class TextPacer {
   private arrivals: Arrival[] = [];
@@ -38,7 +36,7 @@ export class TextPacer {
   }
 
   /** The number of characters to show at time `at`. */
-  release(at: number = now()): number {
+  release(at: number): number {
     if (this.caughtUp) return this.arrived;
     const elapsed = this.releasedAt === null ? 0 : Math.max(0, at - this.releasedAt);
     this.releasedAt = at;

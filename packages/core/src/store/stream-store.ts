@@ -1,4 +1,5 @@
-import type { Pacing } from '../smooth/paced-store';
+import { now } from '../clock';
+import type { Pacing, PacingTarget } from '../smooth/paced-store';
 import type { StreamOptions, StreamSnapshot } from '../types';
 import { SnapshotStore } from './snapshot-store';
 
@@ -14,9 +15,10 @@ export class StreamSnapshotStore extends SnapshotStore<StreamSnapshot> {
   private pacing: Pacing | null = null;
   /** While the pacing chunk loads for this start(): the run begins once it settles (unpaced if it failed to load). */
   ready: Promise<void> | null = null;
-  private readonly unpaced = {
-    invalidate: (build: () => StreamSnapshot) => super.invalidate(build),
-    set: (next: StreamSnapshot) => super.set(next),
+  private readonly unpaced: PacingTarget = {
+    invalidate: (build) => super.invalidate(build),
+    set: (next) => super.set(next),
+    now,
   };
 
   /** Called at every start(): pacing on or off for this run, from scratch. */
