@@ -26,12 +26,23 @@ const isTerminal = (deltas: Delta | Delta[] | null): { done: boolean; error: boo
   return { done: list.some((d) => d.done === true), error: list.some((d) => d.error !== undefined) };
 };
 
+const overflow = (limit: number): RelayFailure => ({
+  message: `An upstream line or event exceeded maxEventBytes (${limit} bytes); upstream aborted`,
+  type: 'invalid_response_error', code: 'overflow',
+});
+
+const NON_ASCII = /[^\x00-\x7f]/;
+
+/**
+ * An event over the limit in UTF-8 bytes (core's reader bounds lines in bytes, events in characters). Only an event
+ * whose characters could pass the limit is looked at, and only a non-ASCII one is encoded to be measured.
+ */
+const exceedsBytes = (data: string, limit: number): boolean => data.length * 3 > limit &&
+  (data.length > limit || (NON_ASCII.test(data) && new TextEncoder().encode(data).byteLength > limit));
+
 /** Why core's reader stopped, as the relay reports it in-band (never quoting a secret). */
 function readFailure(error: unknown, options: ReadUpstreamOptions): RelayFailure {
-  if (error instanceof StreamError && error.kind === 'overflow') {
-    return { message: `An upstream line or event exceeded maxEventBytes (${options.maxEventBytes} bytes); upstream aborted`,
-      type: 'invalid_response_error', code: 'overflow' };
-  }
+  if (error instanceof StreamError && error.kind === 'overflow') return overflow(options.maxEventBytes);
   if (error instanceof StreamError && error.kind === 'network') {
     const cause = error.cause instanceof Error && error.cause.message ? `: ${error.cause.message}` : '';
     return { message: options.redact(`The upstream stream broke off${cause}`).slice(0, 300), type: 'api_error',
@@ -70,7 +81,7 @@ export async function readUpstream(response: Response, options: ReadUpstreamOpti
   let events = 0;
   let complete = false;
 
-  /** Classifies events with the adapter: those to forward, up to the first one no protocol reads. */
+  /** Checks and classifies events with the adapter: those to forward, up to the first one over the limit or unread. */
   const classify = (batch: FramedEvent[]): { forward: ShapedEvent[]; failure: RelayFailure | null } => {
     if (adapter === undefined) {
       adapter = reader.framing === 'text' ? null : createProviderAdapter('auto');
@@ -79,6 +90,7 @@ export async function readUpstream(response: Response, options: ReadUpstreamOpti
     const forward: ShapedEvent[] = [];
     for (const { event } of batch) {
       let data = event.data;
+      if (exceedsBytes(data, options.maxEventBytes)) return { forward, failure: overflow(options.maxEventBytes) };
       if (adapter) {
         let verdict: { done: boolean; error: boolean };
         try {

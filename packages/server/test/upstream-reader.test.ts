@@ -133,3 +133,26 @@ describe('readUpstream on core\'s BodyEventReader', () => {
     expect(pulledWhenForwarded.slice(0, 3)).toEqual([1, 2, 3].map((n) => n * chunkBytes));
   });
 });
+
+describe('readUpstream: events are bounded in UTF-8 bytes', () => {
+  it('a multi-line SSE event over the limit in bytes (not in characters) is an overflow, after the events before it', async () => {
+    const line = `data: ${'é'.repeat(300)}\n`; // 606 bytes, 306 characters: two of them are 1201 bytes of data
+    const result = await read(fromChunks([`data: ${openAIChunk('first')}\n\n${line}${line}\ndata: never\n\n`]));
+    expect(result.failure).toMatchObject({ code: 'overflow' });
+    expect(result.events.map((e) => JSON.parse(e.data).choices[0].delta.content)).toEqual(['first']);
+  });
+
+  it('astral characters count 4 bytes each; an ASCII event of the same length in characters passes', async () => {
+    const emoji = '😀'.repeat(200); // 400 UTF-16 units, 800 bytes
+    expect((await read(fromChunks([`data: ${emoji}\ndata: ${emoji}\n\n`]))).failure).toMatchObject({ code: 'overflow' });
+    const ascii = 'a'.repeat(400);
+    const ok = await read(fromChunks([`data: ${ascii}\ndata: ${ascii}\n\n`], 'text/event-stream'));
+    expect(ok.failure?.code).not.toBe('overflow');
+    expect(ok.events.map((e) => e.data)).toEqual([`${ascii}\n${ascii}`]);
+  });
+
+  it('a text chunk over the limit is an overflow too', async () => {
+    const result = await read(fromChunks(['w'.repeat(2000)], 'text/plain'));
+    expect(result.failure).toMatchObject({ code: 'overflow' });
+  });
+});
