@@ -8,8 +8,15 @@ import { fileURLToPath } from 'node:url';
 export const BENCH_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const RESULTS_DIR = join(BENCH_DIR, '.results');
 
-export function gc(): void {
-  (globalThis as { gc?: () => void }).gc?.();
+/**
+ * What a forced collection between timed runs clears. 'full': a major GC; V8 then also drops optimized code that
+ * depended on the object shapes it collected, so the next run re-learns types and re-optimizes (on helper threads), as
+ * a page's next answer would after an idle-time GC. 'minor': the young generation only; optimized code stays hot.
+ */
+export type GcKind = 'full' | 'minor';
+
+export function gc(kind: GcKind = 'full'): void {
+  (globalThis as { gc?: (options?: { type: 'major' | 'minor' }) => void }).gc?.(kind === 'minor' ? { type: 'minor' } : undefined);
 }
 
 export function median(values: readonly number[]): number {
@@ -41,8 +48,8 @@ function mainThreadNs(): number {
 }
 
 /** One timed run, after a forced gc() so the previous run's garbage is not collected on this run's clock. */
-export async function timeRun<T>(run: () => Promise<T>): Promise<{ sample: Sample; value: T }> {
-  gc();
+export async function timeRun<T>(run: () => Promise<T>, gcKind: GcKind = 'full'): Promise<{ sample: Sample; value: T }> {
+  gc(gcKind);
   const cpuStart = process.cpuUsage();
   const mainStart = mainThreadNs();
   const start = performance.now();
@@ -96,14 +103,14 @@ export interface Task<T = unknown> {
  */
 export async function interleave(
   groups: readonly (readonly Task[])[],
-  options: { rounds: number; warmup: number; onRound?: (round: number) => void },
+  options: { rounds: number; warmup: number; gc?: GcKind; onRound?: (round: number) => void },
 ): Promise<Map<string, Sample[]>> {
   const samples = new Map<string, Sample[]>();
   for (const group of groups) for (const task of group) samples.set(task.id, []);
   for (let round = 0; round < options.warmup + options.rounds; round++) {
     for (const group of rotated(groups, round)) {
       for (const task of rotated(group, round)) {
-        const { sample, value } = await timeRun(() => task.run());
+        const { sample, value } = await timeRun(() => task.run(), options.gc);
         task.check(value);
         if (round >= options.warmup) samples.get(task.id)?.push(sample);
       }
