@@ -1,6 +1,6 @@
-import type { DataPart, Delta, FinishReason, ToolCall, ToolCallDelta, Usage } from '../types';
+import type { DataPart, Delta, FinishReason, ToolCall, Usage } from '../types';
 import { TextBuffer } from './text-buffer';
-import type { ToolCallState } from './tool-call';
+import type { ToolCallEvent, ToolCalls } from './tool-call';
 
 // Delta -> the output fields of a snapshot.
 //
@@ -75,19 +75,16 @@ function loadToolCalls(): Promise<void> {
   return loadingToolCalls;
 }
 
-/** A tool-call delta, or null: the turn ended and every call so far completes. */
-type ToolCallEvent = ToolCallDelta | null;
 
 const USAGE_FIELDS = ['inputTokens', 'outputTokens', 'totalTokens', 'reasoningTokens', 'cachedInputTokens'] as const;
 
 class AccumulatorImpl implements Accumulator {
   private readonly text = new TextBuffer();
   private readonly reasoning = new TextBuffer();
-  private readonly toolCalls: ToolCallState[] = [];
-  private readonly toolCallsByIndex = new Map<number, ToolCallState>();
+  /** Created by the first tool-call event applied. */
+  private toolCalls: ToolCalls | null = null;
   /** Tool-call events applied at the next read() once the tool-call module is loaded. */
   private readonly waiting: ToolCallEvent[] = [];
-  private toolCallsChanged = false;
   private usageFields: Partial<Usage> | null = null;
   private usageChanged = false;
   private rawFinishReason: string | null = null;
@@ -145,7 +142,7 @@ class AccumulatorImpl implements Accumulator {
       this.rawFinishReason = reason;
       this.dirty = true;
     }
-    if ((reason !== null || delta.done === true) && (this.toolCalls.length > 0 || this.waiting.length > 0)) this.toolCallEvent(null);
+    if ((reason !== null || delta.done === true) && (this.toolCalls !== null || this.waiting.length > 0)) this.toolCallEvent(null);
     if (delta.data) this.applyDataPart(delta.data);
     if ('state' in delta) {
       this.state = { value: delta.state };
@@ -204,41 +201,13 @@ class AccumulatorImpl implements Accumulator {
   }
 
   private applyToolCallEvent(event: ToolCallEvent): void {
-    if (event === null) this.completeToolCalls();
-    else if (this.applyToolCall(event)) this.dirty = true;
-  }
-
-  /** Returns whether the tool calls changed (a new call, or new content for one). */
-  private applyToolCall(delta: ToolCallDelta): boolean {
-    const index = typeof delta.index === 'number' ? delta.index : 0;
-    let call = this.toolCallsByIndex.get(index);
-    let changed = false;
-    if (call === undefined) {
-      call = new toolCallModule!.ToolCallState();
-      this.toolCallsByIndex.set(index, call);
-      this.toolCalls.push(call);
-      changed = true;
-    }
-    if (call.apply(delta)) changed = true;
-    if (changed) this.toolCallsChanged = true;
-    return changed;
-  }
-
-  private completeToolCalls(): void {
-    for (const call of this.toolCalls) {
-      if (!call.complete) {
-        call.markComplete();
-        this.toolCallsChanged = true;
-        this.dirty = true;
-      }
-    }
+    this.toolCalls ??= new toolCallModule!.ToolCalls();
+    if (this.toolCalls.apply(event)) this.dirty = true;
   }
 
   private readToolCalls(previous: AccumulatedOutput | null): ToolCall[] {
-    if (this.waiting.length > 0) return previous?.toolCalls ?? [];
-    if (previous !== null && !this.toolCallsChanged) return previous.toolCalls;
-    this.toolCallsChanged = false;
-    return this.toolCalls.map((call) => call.read()); // an unchanged call returns its previous ToolCall object
+    if (this.waiting.length > 0 || this.toolCalls === null) return previous?.toolCalls ?? [];
+    return this.toolCalls.read(previous?.toolCalls);
   }
 
   private applyUsage(usage: Partial<Usage>): void {

@@ -2,10 +2,47 @@ import type { ToolCall, ToolCallDelta } from '../types';
 import { createIncrementalJsonParser, type IncrementalJsonParser } from './partial-json';
 import { TextBuffer } from './text-buffer';
 
-// One tool call of the accumulator (its merge rules are written there). Loaded with the JSON parser when a stream's
+// The tool calls of the accumulator (its merge rules are written there). Loaded with the JSON parser when a stream's
 // first tool call arrives: a stream that never calls a tool does not ship either.
 
-export class ToolCallState {
+/** A tool-call delta, or null: the turn ended and every call so far completes. */
+export type ToolCallEvent = ToolCallDelta | null;
+
+/** The calls of one turn, by ToolCallDelta.index in order of first appearance. */
+export class ToolCalls {
+  private readonly calls: ToolCallState[] = [];
+  private readonly byIndex = new Map<number, ToolCallState>();
+  private changed = false;
+
+  /** Returns whether the calls changed (a new call, new content for one, or calls completed). */
+  apply(event: ToolCallEvent): boolean {
+    let changed = false;
+    if (event === null) {
+      for (const call of this.calls) if (call.markComplete()) changed = true;
+    } else {
+      const index = typeof event.index === 'number' ? event.index : 0;
+      let call = this.byIndex.get(index);
+      if (call === undefined) {
+        call = new ToolCallState();
+        this.byIndex.set(index, call);
+        this.calls.push(call);
+        changed = true;
+      }
+      if (call.apply(event)) changed = true;
+    }
+    if (changed) this.changed = true;
+    return changed;
+  }
+
+  /** `previous` while nothing changed since it was read; an unchanged call keeps its previous ToolCall object. */
+  read(previous: ToolCall[] | undefined): ToolCall[] {
+    if (previous !== undefined && !this.changed) return previous;
+    this.changed = false;
+    return this.calls.map((call) => call.read());
+  }
+}
+
+class ToolCallState {
   id = '';
   name = '';
   readonly args = new TextBuffer();
@@ -49,11 +86,13 @@ export class ToolCallState {
     return changed;
   }
 
-  markComplete(): void {
-    if (this.complete) return;
+  /** Returns whether the call changed (it was open). */
+  markComplete(): boolean {
+    if (this.complete) return false;
     this.complete = true;
     this.final = false;
     this.view = null;
+    return true;
   }
 
   read(): ToolCall {
