@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { bytes, openAIChatStream, scriptedFetch, streamResponse } from '@tokenstream/test-utils';
 import { StreamError } from '../src/errors';
 import { backoffDelay, decideRetry, DEFAULT_RETRY, isRetryable, resolveRetryPolicy } from '../src/retry';
 
@@ -62,5 +63,39 @@ describe('backoff and Retry-After', () => {
   it('isRetryable by kind and status', () => {
     expect(isRetryable(new StreamError('http', 'x', { status: 404 }))).toBe(false);
     expect(isRetryable(new StreamError('http', 'x', { status: 502 }))).toBe(true);
+  });
+});
+
+// retry.ts is a chunk the run loads on its first failed attempt.
+describe('the retry chunk', () => {
+  const failingThenFine = () =>
+    scriptedFetch((request, attempt) =>
+      attempt === 1 ? new Response('busy', { status: 503 }) : streamResponse({ chunks: [bytes(openAIChatStream(['ok']))] }, { signal: request.signal }),
+    );
+
+  it('loads on the first failure, and the stream is retried', async () => {
+    vi.resetModules();
+    const { createStream } = await import('../src/stream');
+    const { fetch, requests } = failingThenFine();
+    const snapshot = await createStream({ url: 'http://t', body: {}, fetch, throttle: 0, retry: { baseDelayMs: 1, maxDelayMs: 1 } }).start();
+    expect(snapshot).toMatchObject({ status: 'done', text: 'ok', metrics: { reconnects: 1 } });
+    expect(requests).toHaveLength(2);
+  });
+
+  it('a chunk that fails to load ends the stream with the failure itself, not re-sent', async () => {
+    vi.resetModules();
+    vi.doMock('../src/retry', () => {
+      throw new Error('Failed to fetch dynamically imported module');
+    });
+    try {
+      const { createStream } = await import('../src/stream');
+      const { fetch, requests } = failingThenFine();
+      const snapshot = await createStream({ url: 'http://t', body: {}, fetch, throttle: 0 }).start();
+      expect(snapshot.error).toMatchObject({ kind: 'http', status: 503, attempts: 1 });
+      expect(requests).toHaveLength(1);
+    } finally {
+      vi.doUnmock('../src/retry');
+      vi.resetModules();
+    }
   });
 });

@@ -5,6 +5,7 @@ import type { StreamSnapshot } from '../../src/types';
 // Tool calls and their JSON parser are a chunk loaded when a stream's first tool call arrives. Each test starts from
 // a fresh module registry, so that chunk is not loaded yet.
 beforeEach(() => {
+  vi.doUnmock('../../src/accumulate/tool-call');
   vi.resetModules();
 });
 
@@ -112,5 +113,24 @@ describe('a stream whose first tool call arrives before the chunk', () => {
     expect(onFinish).toHaveBeenCalledTimes(1);
     expect(onFinish).toHaveBeenCalledWith(final);
     expectInputsComputed(published);
+  });
+});
+
+describe('a tool-call chunk that fails to load', () => {
+  it('the stream ends with a network error after its body, with the text it showed; the next stream tries again', async () => {
+    vi.doMock('../../src/accumulate/tool-call', () => {
+      throw new Error('Failed to fetch dynamically imported module');
+    });
+    const { createStream } = await streamModule();
+    const body = () => toolCallStream(['{"city":"Paris"}']) + openai.finish('tool_calls') + openai.done();
+    const { fetch, requests } = scriptedFetch((request) => streamResponse({ chunks: [bytes(body())] }, { signal: request.signal }));
+    const stream = createStream({ url: 'http://test/x', body: {}, fetch, throttle: 0 });
+    const failed = await stream.start();
+    expect(failed).toMatchObject({ status: 'error', text: 'Let me look.', toolCalls: [], error: { kind: 'network' } });
+    expect(requests).toHaveLength(1); // the answer was complete: nothing is re-sent
+
+    vi.doUnmock('../../src/accumulate/tool-call');
+    const fixed = await stream.start();
+    expect(fixed).toMatchObject({ status: 'done', toolCalls: [{ input: { city: 'Paris' }, complete: true }] });
   });
 });

@@ -156,4 +156,24 @@ describe('createStream({ smooth }): the pacing chunk', () => {
     expect(streaming.length).toBeGreaterThan(1);
     expect(streaming[0]!.length).toBeLessThan(3000);
   });
+
+  it('a pacing chunk that fails to load: the stream runs unpaced', async () => {
+    vi.resetModules();
+    vi.doMock('../../src/smooth/paced-store', () => {
+      throw new Error('Failed to fetch dynamically imported module');
+    });
+    try {
+      const { createStream: freshCreateStream } = await import('../../src/stream');
+      const { fetch } = scriptedFetch((request) =>
+        streamResponse({ chunks: [bytes('x'.repeat(3000))] }, { signal: request.signal, headers: { 'content-type': 'text/plain' } }),
+      );
+      const stream = freshCreateStream({ url: 'http://t', fetch, format: 'text', smooth: true, throttle: 0 });
+      const seen = record(stream);
+      expect(await stream.start()).toMatchObject({ status: 'done', text: 'x'.repeat(3000) });
+      expect(seen.find((s) => s.status === 'streaming' && s.length > 0)?.length).toBe(3000);
+    } finally {
+      vi.doUnmock('../../src/smooth/paced-store');
+      vi.resetModules();
+    }
+  });
 });
