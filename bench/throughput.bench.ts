@@ -20,7 +20,7 @@ import { viaAiSdkChat, viaCreateChat, viaCreateStream, viaEventsourceParser, via
 const quick = process.argv.includes('--quick');
 const SIZES = quick ? [10_000, 20_000] : [10_000, 20_000, 40_000, 50_000];
 /** Timed rounds of the interleaved contenders (see bench/README.md, "How throughput is measured", for the choice). */
-const ROUNDS = quick ? 5 : 15;
+const ROUNDS = quick ? 5 : 21;
 const WARMUP_ROUNDS = quick ? 1 : 2;
 /** Rounds of the second, "hot" pass (young-generation GC only between runs), at the sizes the targets name. */
 const HOT_ROUNDS = quick ? 3 : 9;
