@@ -158,15 +158,22 @@ export class StreamRun {
     const idleMs = this.options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
     let idleTimer: ReturnType<typeof setTimeout> | undefined;
     let timedOut = false;
+    // One timer per idle period, not one per chunk: data only moves the deadline; the timer re-arms for what is left.
+    let lastDataAt = now();
     const touch = () => {
-      clearTimeout(idleTimer);
-      idleTimer = setTimeout(() => {
-        timedOut = true;
-        attemptController.abort();
-      }, idleMs);
+      lastDataAt = now();
+    };
+    const checkIdle = () => {
+      const idleFor = now() - lastDataAt;
+      if (idleFor < idleMs) {
+        idleTimer = setTimeout(checkIdle, idleMs - idleFor);
+        return;
+      }
+      timedOut = true;
+      attemptController.abort();
     };
     this.resume.startConnection();
-    touch();
+    idleTimer = setTimeout(checkIdle, idleMs);
     try {
       if (this.options.transport === 'websocket') await this.webSocketAttempt(attemptController.signal, touch);
       else await this.httpAttempt(attemptController.signal, touch);
