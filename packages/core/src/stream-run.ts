@@ -14,6 +14,19 @@ import { framingFromContentType, isHtml } from './wire/sniff';
 import type { Delta, ProviderAdapter, RawEvent, StreamOptions, StreamSnapshot, StreamStatus, WebSocketConstructorLike } from './types';
 
 const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
+
+let retryModule: Promise<typeof import('./retry')> | undefined;
+/**
+ * Retry decisions are a chunk, fetched in the background once a response streams: a drop later (often because the
+ * network went away) finds it loaded. A failed load is tried again next time.
+ */
+function loadRetry(): Promise<typeof import('./retry')> {
+  retryModule ??= import('./retry').catch((error: unknown) => {
+    retryModule = undefined;
+    throw error;
+  });
+  return retryModule;
+}
 const DEFAULT_MAX_EVENT_BYTES = 8 * 1024 * 1024;
 
 /** A 204: there is nothing to stream (a join with nothing running). The run ends idle, without an error. */
@@ -134,8 +147,8 @@ export class StreamRun {
         if (this.controller.signal.aborted) throw abortedError();
         failure = toStreamError(cause);
       }
-      // Loaded on the first failure; without it the failure ends the stream.
-      const retry = await import('./retry').catch(() => null);
+      // A chunk; without it the failure ends the stream.
+      const retry = await loadRetry().catch(() => null);
       if (!retry) throw Object.assign(failure, { attempts: attempt });
       const decision = retry.decideRetry(failure, {
         attempt,
@@ -240,6 +253,7 @@ export class StreamRun {
     const loaded = this.loaded!;
     if (loaded.adapter.open?.(response.headers) === true) this.adapter = loaded.adapter;
     this.setStatus('streaming');
+    if (this.options.retry !== false) void loadRetry().catch(() => undefined);
     return new BodyEventReader(response.body, {
       framing,
       maxEventChars: this.options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES,
@@ -300,6 +314,7 @@ export class StreamRun {
     // Loaded on demand: an app on HTTP does not ship the WebSocket transport.
     const { runWebSocketAttempt } = await import('./transport/websocket');
     this.setStatus('streaming');
+    if (this.options.retry !== false) void loadRetry().catch(() => undefined);
     this.adapter = this.loaded!.adapter;
     await runWebSocketAttempt({
       url: String(this.options.url),

@@ -98,4 +98,51 @@ describe('the retry chunk', () => {
       vi.resetModules();
     }
   });
+
+  it('is fetched in the background once a response streams (a drop later finds it loaded), not with retry: false', async () => {
+    let loads = 0;
+    const track = async (retry: false | undefined) => {
+      vi.resetModules();
+      loads = 0;
+      vi.doMock('../src/retry', async (importOriginal) => {
+        loads++;
+        return importOriginal();
+      });
+      try {
+        const { createStream } = await import('../src/stream');
+        const { fetch } = scriptedFetch((request) => streamResponse({ chunks: [bytes(openAIChatStream(['ok']))] }, { signal: request.signal }));
+        const snapshot = await createStream({ url: 'http://t', body: {}, fetch, throttle: 0, ...(retry === false ? { retry } : {}) }).start();
+        expect(snapshot.status).toBe('done');
+        await vi.waitFor(() => expect(loads).toBe(retry === false ? 0 : 1));
+      } finally {
+        vi.doUnmock('../src/retry');
+        vi.resetModules();
+      }
+    };
+    await track(undefined);
+    await track(false);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(loads).toBe(0);
+  });
+
+  it('a chunk that failed to load is tried again by the next failure', async () => {
+    vi.resetModules();
+    let attemptsToLoad = 0;
+    vi.doMock('../src/retry', async (importOriginal) => {
+      attemptsToLoad++;
+      if (attemptsToLoad === 1) throw new Error('Failed to fetch dynamically imported module');
+      return importOriginal();
+    });
+    try {
+      const { createStream } = await import('../src/stream');
+      const first = failingThenFine();
+      expect((await createStream({ url: 'http://t', body: {}, fetch: first.fetch, throttle: 0 }).start()).error).toMatchObject({ status: 503 });
+      const second = failingThenFine();
+      const snapshot = await createStream({ url: 'http://t', body: {}, fetch: second.fetch, throttle: 0, retry: { baseDelayMs: 1, maxDelayMs: 1 } }).start();
+      expect(snapshot).toMatchObject({ status: 'done', text: 'ok' });
+    } finally {
+      vi.doUnmock('../src/retry');
+      vi.resetModules();
+    }
+  });
 });
