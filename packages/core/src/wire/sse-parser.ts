@@ -1,5 +1,6 @@
 import { StreamError } from '../errors';
 import type { RawEvent } from '../types';
+import { createLineScanner } from './line-splitter';
 
 export interface SseParserOptions {
   /** `hasOwnId`: the event's block carried an `id:` field (else `id` is inherited from an earlier event). */
@@ -88,12 +89,6 @@ export function createSseParser(options: SseParserOptions): SseParser {
     }
   }
 
-  /** An unterminated line held across feeds, as pieces. */
-  let pending: string[] = [];
-  let pendingChars = 0;
-  /** The last feed ended on CR: a LF starting the next one belongs to it. */
-  let skipLF = false;
-
   function lineAt(text: string, start: number, end: number): void {
     if (start === end) return dispatch();
     const first = text.charCodeAt(start);
@@ -105,54 +100,7 @@ export function createSseParser(options: SseParserOptions): SseParser {
     pushLine(text.slice(start, end));
   }
 
-  function hold(piece: string): void {
-    pendingChars += piece.length;
-    if (pendingChars > options.maxEventChars) {
-      pending = [];
-      pendingChars = 0;
-      throw new StreamError('overflow', `An event or line exceeded maxEventBytes (${options.maxEventChars})`);
-    }
-    pending.push(piece);
-  }
-
-  function feed(chunk: string): void {
-    let text = chunk;
-    let start = 0;
-    if (skipLF) {
-      skipLF = false;
-      if (text.charCodeAt(0) === 10) start = 1;
-    }
-    let nextLF = text.indexOf('\n', start);
-    let nextCR = text.indexOf('\r', start);
-    if (pending.length > 0) {
-      if (nextLF === -1 && nextCR === -1) return hold(start === 0 ? text : text.slice(start));
-      // The held line ends in this chunk: joined once with the chunk, then read from where the line began.
-      pending.push(start === 0 ? text : text.slice(start));
-      text = pending.join('');
-      pending = [];
-      pendingChars = 0;
-      start = 0;
-      nextLF = text.indexOf('\n');
-      nextCR = nextCR === -1 ? -1 : text.indexOf('\r');
-    }
-    const length = text.length;
-    while (nextLF !== -1 || nextCR !== -1) {
-      let end = nextCR === -1 || (nextLF !== -1 && nextLF < nextCR) ? nextLF : nextCR;
-      if (end - start > options.maxEventChars) {
-        throw new StreamError('overflow', `An event or line exceeded maxEventBytes (${options.maxEventChars})`);
-      }
-      lineAt(text, start, end);
-      if (end === nextCR) {
-        if (end + 1 === length) skipLF = true;
-        else if (text.charCodeAt(end + 1) === 10) end++;
-      }
-      start = end + 1;
-      // Each terminator kind is searched again only once passed: the work stays linear.
-      if (nextLF !== -1 && nextLF < start) nextLF = text.indexOf('\n', start);
-      if (nextCR !== -1 && nextCR < start) nextCR = text.indexOf('\r', start);
-    }
-    if (start < length) hold(start === 0 ? text : text.slice(start));
-  }
+  const lines = createLineScanner(lineAt, options.maxEventChars);
 
   function pushLine(line: string): void {
     if (line === '') return dispatch();
@@ -166,12 +114,9 @@ export function createSseParser(options: SseParserOptions): SseParser {
   }
 
   return {
-    feed,
+    feed: (text) => lines.push(text),
     end() {
-      skipLF = false;
-      const rest = pending.join('');
-      pending = [];
-      pendingChars = 0;
+      const rest = lines.end() ?? '';
       const clean = (rest === '' || rest.startsWith(':')) && data === null && eventType === '';
       data = null;
       dataChars = 0;

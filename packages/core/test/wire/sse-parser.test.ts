@@ -117,6 +117,8 @@ describe('createSseParser feed/end (text cut anywhere)', () => {
       expect(feedAll([body.slice(0, cut), body.slice(cut)]), `cut at ${cut}`).toEqual({ events: expected, retries: [50], clean: true });
     }
     expect(feedAll([...body])).toEqual({ events: expected, retries: [50], clean: true });
+    // An empty feed between a CR and its LF does not split the pair.
+    expect(feedAll(['data: 1\r', '', '\n\r', '', '\n']).events.map((e) => e.event.data)).toEqual(['1']);
   });
 
   it('end() says whether the body stopped between events', () => {
