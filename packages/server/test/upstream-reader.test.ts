@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { pulledBody } from '@tokenstream/test-utils';
 import type { ShapedEvent } from '../src/in-band.ts';
 import { createRedactor } from '../src/redact.ts';
 import { readUpstream, type ReadUpstreamOptions } from '../src/upstream-reader.ts';
@@ -6,26 +7,6 @@ import { readUpstream, type ReadUpstreamOptions } from '../src/upstream-reader.t
 const encoder = new TextEncoder();
 const openAIChunk = (content: string) => JSON.stringify({ object: 'chat.completion.chunk', choices: [{ index: 0, delta: { content } }] });
 const OPENAI_END = `data: ${JSON.stringify({ object: 'chat.completion.chunk', choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] })}\n\ndata: [DONE]\n\n`;
-
-/** A body produced on demand, counting what was taken from it and whether it was cancelled. */
-function pulledBody(next: (index: number) => Uint8Array | string | null | Error) {
-  const source = { pulledBytes: 0, cancelled: false };
-  let index = 0;
-  const body = new ReadableStream<Uint8Array>({
-    pull(controller) {
-      const chunk = next(index++);
-      if (chunk === null) return controller.close();
-      if (chunk instanceof Error) return controller.error(chunk);
-      const bytes = typeof chunk === 'string' ? encoder.encode(chunk) : chunk;
-      source.pulledBytes += bytes.byteLength;
-      controller.enqueue(bytes);
-    },
-    cancel() {
-      source.cancelled = true;
-    },
-  }, { highWaterMark: 0 });
-  return { body, source };
-}
 
 const respond = (body: ReadableStream<Uint8Array> | string, contentType = 'text/event-stream') =>
   new Response(body, { headers: { 'content-type': contentType } });

@@ -1,28 +1,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { bytes, chunkEvery } from '@tokenstream/test-utils';
+import { bytes, chunkEvery, pulledBody } from '@tokenstream/test-utils';
 import { StreamError } from '../../src/errors';
 import { BodyEventReader, type BodyReaderOptions } from '../../src/transport/body-reader';
 import type { FramedEvent } from '../../src/wire/framing';
 
 const LIMIT = 1024;
-
-/** A body that produces chunks on demand (pull), counting what was taken from it, and whether it was cancelled. */
-function pulledBody(next: (index: number) => Uint8Array | null) {
-  const source = { pulledBytes: 0, cancelled: false };
-  let index = 0;
-  const body = new ReadableStream<Uint8Array>({
-    pull(controller) {
-      const chunk = next(index++);
-      if (chunk === null) return controller.close();
-      source.pulledBytes += chunk.byteLength;
-      controller.enqueue(chunk);
-    },
-    cancel() {
-      source.cancelled = true;
-    },
-  }, { highWaterMark: 0 });
-  return { body, source };
-}
 
 const bodyOf = (chunks: Uint8Array[]) => pulledBody((i) => chunks[i] ?? null).body;
 
