@@ -68,6 +68,9 @@ const PREFLIGHT_HEADERS = {
   'access-control-max-age': '600',
 } as const;
 
+/** What a DELETE ends followers with: the code and message the relay writes for a cancelled stream. */
+const STOPPED_BY_DELETE = { code: 'cancelled', message: 'The stream was cancelled' } as const;
+
 function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(body), { status, headers: { ...CORS_HEADERS, 'content-type': 'application/json', ...headers } });
 }
@@ -184,7 +187,7 @@ async function handle(core: MockCore, request: Request, hooks: ConnectionHooks):
   if (chatStream && !route) {
     const stream = core.store.chatStream(chatKey(chatStream.route, decodeURIComponent(chatStream.chatId)));
     if (method === 'DELETE') {
-      stream?.cancel();
+      stream?.cancel(STOPPED_BY_DELETE);
       return new Response(null, { status: 204, headers: CORS_HEADERS });
     }
     if (method !== 'GET') return jsonResponse(405, { error: { message: `mock-server: ${pathname} takes GET or DELETE`, type: 'invalid_request_error' } }, { allow: 'GET, DELETE' });

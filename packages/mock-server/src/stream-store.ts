@@ -1,4 +1,4 @@
-import type { FormatContext, ProviderFormat, WireEvent } from './formats';
+import type { FormatContext, ProviderFormat, StreamStop, WireEvent } from './formats';
 
 // Each generated stream lives here, keyed by stream id, so a reconnect can resume it. Generation is pulled:
 // an event is produced only when a connection asks for the next one, so a slow reader slows generation
@@ -79,8 +79,16 @@ export class MockStream {
     return this.stopController.signal;
   }
 
-  /** Stops generating: nothing more is produced, readers get the end after what was already produced. */
-  cancel(): void {
+  /**
+   * Stops generating: nothing more is produced. With a `stop` (someone pressed Stop), a stream still generating
+   * ends with the format's stopped event, logged like any other so that followers and later joins read an end,
+   * not a drop; without one (expiry, server close) readers get the bare end after what was produced.
+   */
+  cancel(stop?: StreamStop): void {
+    if (!this.finished && stop) {
+      const last = this.format.stopped(this.ctx, stop);
+      if (last) this.append(last);
+    }
     this.finished = true;
     this.stopController.abort(new Error('stream cancelled'));
   }
@@ -135,6 +143,10 @@ export class MockStream {
     const wire = next.value;
     if (wire.token) await this.waitForTurn();
     if (this.finished) return; // cancelled while waiting for its turn
+    this.append(wire);
+  }
+
+  private append(wire: WireEvent): void {
     const seq = this.nextSeq++;
     const logged: LoggedEvent = { seq, id: `${this.id}:${seq}`, data: wire.data };
     if (wire.event !== undefined) logged.event = wire.event;

@@ -50,6 +50,7 @@ export const agUiFormat: ProviderFormat = {
   defaultModel: 'mock',
   events: agUiEvents,
   inbandError: () => event('RUN_ERROR', { message: 'The agent failed while running (mock fault).', code: 'mock_fault' }),
+  stopped: (_ctx, stop) => event('RUN_ERROR', { message: stop.message, code: stop.code }),
   malformed: (ctx) => ({ data: `{"type":"TEXT_MESSAGE_CONTENT","messageId":"msg-${ctx.streamId}","delta":"cut of` }),
   errorBody: (_status, message) => ({ contentType: 'application/json', body: JSON.stringify({ error: message }) }),
 };

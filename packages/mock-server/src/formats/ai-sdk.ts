@@ -46,6 +46,8 @@ export const aiSdkFormat: ProviderFormat = {
   defaultModel: 'mock',
   events: aiSdkEvents,
   inbandError: () => chunk({ type: 'error', errorText: 'An error occurred while streaming the answer (mock fault).' }),
+  // The protocol's own end of a stopped answer (streamText writes it when its abort signal fires); it has no code.
+  stopped: () => chunk({ type: 'abort' }),
   malformed: (ctx) => ({ data: `{"type":"text-delta","id":"text-${ctx.streamId}","delta":"cut of` }),
   errorBody: (_status, message) => ({ contentType: 'application/json', body: JSON.stringify({ error: message }) }),
 };

@@ -93,6 +93,8 @@ export const anthropicFormat: ProviderFormat = {
   defaultModel: 'claude-sonnet-4-5',
   events: anthropicEvents,
   inbandError: () => ({ event: 'error', data: anthropicErrorJson(529, 'Overloaded') }),
+  // The relay's shape: Anthropic's error event carries a type and a message, no code.
+  stopped: (_ctx, stop) => ({ event: 'error', data: JSON.stringify({ type: 'error', error: { type: 'api_error', message: stop.message } }) }),
   malformed: () => ({
     event: 'content_block_delta',
     data: '{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"cut of',

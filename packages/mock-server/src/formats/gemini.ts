@@ -60,6 +60,8 @@ export const geminiFormat: ProviderFormat = {
   defaultModel: 'gemini-2.5-flash',
   events: geminiEvents,
   inbandError: () => ({ data: geminiErrorJson(503, 'The model is overloaded. Please try again later.') }),
+  // The relay's shape: a Google API error has a numeric code and a status name, no room for 'cancelled'.
+  stopped: (_ctx, stop) => ({ data: geminiErrorJson(500, stop.message) }),
   malformed: () => ({ data: '{"candidates":[{"content":{"parts":[{"text":"cut of' }),
   errorBody: (status, message) => ({ contentType: 'application/json; charset=UTF-8', body: geminiErrorJson(status, message) }),
 };

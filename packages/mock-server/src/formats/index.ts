@@ -9,7 +9,7 @@ import { openAIResponsesFormat } from './openai-responses';
 import { textFormat } from './text';
 import type { FormatName, ProviderFormat } from './types';
 
-export type { FormatName, Framing, ProviderFormat, WireEvent, FormatContext } from './types';
+export type { FormatName, Framing, ProviderFormat, WireEvent, FormatContext, StreamStop } from './types';
 
 export const FORMATS: Record<FormatName, ProviderFormat> = {
   openai: openAIChatFormat,

@@ -17,6 +17,8 @@ export const jsonFormat: ProviderFormat = {
   defaultModel: 'mock',
   events: jsonEvents,
   inbandError: () => ({ data: JSON.stringify({ error: 'Something went wrong while generating the answer (mock fault).' }) }),
+  // The relay writes its default shape for a backend it does not know: `{"error": {message, type, param, code}}`.
+  stopped: (_ctx, stop) => ({ data: JSON.stringify({ error: { message: stop.message, type: 'api_error', param: null, code: stop.code } }) }),
   malformed: () => ({ data: '{"content":"cut of' }),
   errorBody: (_status, message) => ({ contentType: 'application/json', body: JSON.stringify({ error: message }) }),
 };

@@ -57,6 +57,8 @@ const common = {
   contentType: 'application/x-ndjson',
   defaultModel: 'llama3.2',
   inbandError: (): WireEvent => ({ data: errorJson('an error was encountered while running the model: unexpected EOF') }),
+  // The relay's shape: Ollama's error is a bare message.
+  stopped: (_ctx: unknown, stop: { message: string }): WireEvent => ({ data: errorJson(stop.message) }),
   errorBody: (_status: number, message: string) => ({ contentType: 'application/json; charset=utf-8', body: errorJson(message) }),
 } as const;
 

@@ -83,6 +83,7 @@ export const openAIChatFormat: ProviderFormat = {
   inbandError: () => ({
     data: openAIErrorJson(500, 'The server had an error while processing your request. Sorry about that!'),
   }),
+  stopped: (_ctx, stop) => ({ data: JSON.stringify({ error: { message: stop.message, type: 'api_error', param: null, code: stop.code } }) }),
   malformed: (ctx) => ({
     data: `{"id":"chatcmpl-${ctx.streamId}","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"cut of`,
   }),

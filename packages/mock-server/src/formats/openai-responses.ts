@@ -115,6 +115,7 @@ export const openAIResponsesFormat: ProviderFormat = {
       sequence_number: 0,
     }),
   }),
+  stopped: (_ctx, stop) => ({ event: 'error', data: JSON.stringify({ type: 'error', code: stop.code, message: stop.message, param: null }) }),
   malformed: (ctx) => ({
     event: 'response.output_text.delta',
     data: `{"type":"response.output_text.delta","item_id":"msg_${ctx.streamId}","output_index":0,"delta":"cut of`,

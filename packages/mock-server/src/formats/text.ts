@@ -15,6 +15,7 @@ export const textFormat: ProviderFormat = {
   defaultModel: 'mock',
   events: textEvents,
   inbandError: () => null,
+  stopped: () => null,
   malformed: () => null,
   errorBody: (status, message) => ({ contentType: 'text/plain; charset=utf-8', body: `${status} ${message}` }),
 };

@@ -33,6 +33,13 @@ export interface FormatContext {
   body: unknown;
 }
 
+/** Why a stream was stopped on purpose: the code and message the relay (packages/server) writes for it. */
+export interface StreamStop {
+  /** e.g. 'cancelled' (DELETE {route}/{id}/stream) */
+  code: string;
+  message: string;
+}
+
 export interface ErrorBody {
   contentType: string;
   body: string;
@@ -48,6 +55,11 @@ export interface ProviderFormat {
   events(answer: MockAnswer, ctx: FormatContext): Iterable<WireEvent>;
   /** The provider's in-band error event; null when the format has none (text). */
   inbandError(ctx: FormatContext): WireEvent | null;
+  /**
+   * The last event of a stream stopped on purpose, so its readers see an end rather than a drop: the relay's in-band
+   * error shape where the relay writes one for the protocol, else the protocol's own; null when it has none (text).
+   */
+  stopped(ctx: FormatContext, stop: StreamStop): WireEvent | null;
   /** One event whose JSON is cut off, as a truncating proxy would leave it; null when nothing can be malformed (text). */
   malformed(ctx: FormatContext): WireEvent | null;
   /** The non-streaming error response the provider sends for an HTTP status. */
