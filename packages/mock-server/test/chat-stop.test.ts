@@ -54,7 +54,7 @@ const CHAT_ROUTES: ChatRoute[] = [
 
 /** The body's events, SSE or NDJSON, with their data parsed as JSON where it is JSON. */
 function eventsOf(res: RawResponse, framing: ChatRoute['framing']): Array<{ event?: string; data: unknown }> {
-  const raw = framing === 'ndjson'
+  const raw: Array<{ event?: string; data: string }> = framing === 'ndjson'
     ? res.text.split('\n').filter((line) => line !== '').map((data) => ({ data }))
     : parseSse(res.text, framing === 'sse-crlf' ? '\r\n' : '\n');
   return raw.map((e) => {
@@ -64,7 +64,7 @@ function eventsOf(res: RawResponse, framing: ChatRoute['framing']): Array<{ even
     } catch {
       // [DONE] and the like
     }
-    return { ...('event' in e && e.event !== undefined ? { event: e.event } : {}), data };
+    return { ...(e.event !== undefined ? { event: e.event } : {}), data };
   });
 }
 
