@@ -67,7 +67,11 @@ export class StreamRun {
     private readonly options: StreamOptions,
     private readonly store: SnapshotStore<StreamSnapshot>,
     private readonly idleSnapshot: StreamSnapshot,
-  ) {}
+    /** A pool slot taken before the run (a join queues before its first GET); released when the run ends. */
+    heldPoolSlot?: () => void,
+  ) {
+    this.releasePoolSlot = heldPoolSlot;
+  }
 
   /** Runs to the end; never rejects. */
   async run(): Promise<StreamSnapshot> {
@@ -120,7 +124,7 @@ export class StreamRun {
 
   private async waitForPoolSlot(): Promise<void> {
     const pool = this.options.pool;
-    if (!pool) return;
+    if (!pool || this.releasePoolSlot) return;
     this.setStatus('queued');
     const release = await pool.acquire(this.controller.signal, (position) => {
       this.queuePosition = position;

@@ -1,6 +1,7 @@
 import { DEFAULT_ACCEPT, resolveHeaders } from './transport/request';
 import { StreamSnapshotStore } from './store/stream-store';
 import { StreamRun } from './stream-run';
+import { abortedError } from './transport/http-attempt';
 import type { StreamController, StreamOptions, StreamSnapshot } from './types';
 
 const IDLE_SNAPSHOT: StreamSnapshot = Object.freeze({
@@ -33,45 +34,75 @@ export function createStream(initialOptions: StreamOptions): StreamController {
     onError: (error) => options.onError?.(error),
   };
   let current: StreamRun | null = null;
-  /** A join whose first GET is still pending (nothing published yet). */
-  let pendingJoin: AbortController | null = null;
-  const cancelPendingJoin = () => {
-    pendingJoin?.abort();
+  /**
+   * A join waiting for its pool slot or its first GET. Nothing is published meanwhile unless it had to queue
+   * (`shown`): then 'queued', and 'connecting' once its slot came.
+   */
+  let pendingJoin: { abort: AbortController; shown: boolean } | null = null;
+  const cancelPendingJoin = (stopped = false) => {
+    const join = pendingJoin;
     pendingJoin = null;
+    join?.abort.abort();
+    // Stopped after it showed 'queued': it ends as a queued start() does (a new start/join or reset publishes its own).
+    if (stopped && join?.shown) store.set({ ...IDLE_SNAPSHOT, status: 'aborted', error: abortedError() });
   };
 
+  /** A run of the stream; `heldPoolSlot` is a slot the caller took already (a join that queued before its GET). */
+  function startRun(overrides: Partial<StreamOptions> | undefined, heldPoolSlot?: () => void): Promise<StreamSnapshot> {
+    cancelPendingJoin();
+    current?.detach();
+    const runOptions = { ...options, ...liveCallbacks, ...overrides };
+    store.throttle = runOptions.throttle ?? 'frame';
+    store.configure(runOptions.smooth);
+    const run = new StreamRun(runOptions, store, IDLE_SNAPSHOT, heldPoolSlot);
+    current = run;
+    const detachSignal = linkSignal(runOptions.signal, () => run.abort());
+    const pacingReady = store.ready; // the first start() with `smooth` loads pacing before the run publishes
+    return (pacingReady ? pacingReady.then(() => run.run()) : run.run()).finally(() => {
+      detachSignal();
+      if (current === run) current = null;
+    });
+  }
+
   const controller: StreamController = {
-    start(overrides) {
-      cancelPendingJoin();
-      current?.detach();
-      const runOptions = { ...options, ...liveCallbacks, ...overrides };
-      store.throttle = runOptions.throttle ?? 'frame';
-      store.configure(runOptions.smooth);
-      const run = new StreamRun(runOptions, store, IDLE_SNAPSHOT);
-      current = run;
-      const detachSignal = linkSignal(runOptions.signal, () => run.abort());
-      const pacingReady = store.ready; // the first start() with `smooth` loads pacing before the run publishes
-      return (pacingReady ? pacingReady.then(() => run.run()) : run.run()).finally(() => {
-        detachSignal();
-        if (current === run) current = null;
-      });
-    },
+    start: (overrides) => startRun(overrides),
     async join(url, init) {
       cancelPendingJoin();
       current?.detach();
       current = null;
-      const pending = new AbortController();
+      const pending = { abort: new AbortController(), shown: false };
       pendingJoin = pending;
-      const detachSignal = linkSignal(options.signal, () => pending.abort());
+      const { signal } = pending.abort;
+      const detachSignal = linkSignal(options.signal, () => {
+        if (pendingJoin === pending) cancelPendingJoin(true); // the stream's signal aborted = stop()
+      });
       const headers = joinHeaders(options.headers, init?.headers);
       const fetchImpl = options.fetch ?? globalThis.fetch;
+      let slot: (() => void) | undefined;
+      /** Hands the slot to a run, which releases it when it ends. */
+      const takeSlot = () => {
+        const held = slot;
+        slot = undefined;
+        return held;
+      };
       try {
-        // Loaded on demand: an app that never joins does not ship it. Should the chunk fail to load, the join is a
-        // plain GET run (it shows 'connecting' before the answer, and a 204 ends it idle all the same).
-        const join = await import('./join').catch(() => null);
+        // A join holds a slot of the pool like a start(): it waits its turn, in call order, before it connects.
+        if (options.pool) {
+          slot = await options.pool
+            .acquire(signal, (position) => {
+              pending.shown = true;
+              store.set({ ...IDLE_SNAPSHOT, status: 'queued', queuePosition: position });
+            })
+            .catch(() => undefined);
+          if (pendingJoin !== pending) return store.getSnapshot(); // stopped, or superseded by a start/join
+          if (pending.shown) store.set({ ...IDLE_SNAPSHOT, status: 'connecting' });
+        }
+        // Loaded on demand: an app that never joins does not ship it. Should the chunk fail to load (or a pool
+        // fail), the join is a plain GET run (it shows 'connecting' before the answer; a 204 ends it idle all the same).
+        const join = slot || !options.pool ? await import('./join').catch(() => null) : null;
         if (pendingJoin !== pending) return store.getSnapshot(); // stopped, or superseded by a start/join
-        if (!join) return await controller.start({ url, method: 'GET', body: undefined, headers });
-        const opening = await join.openJoin(String(url), headers, fetchImpl, pending.signal);
+        if (!join) return await startRun({ url, method: 'GET', body: undefined, headers }, takeSlot());
+        const opening = await join.openJoin(String(url), headers, fetchImpl, signal);
         if (pendingJoin !== pending) return store.getSnapshot(); // stopped, or superseded by a start/join
         pendingJoin = null;
         if (opening.kind === 'stopped') return store.getSnapshot();
@@ -80,13 +111,14 @@ export function createStream(initialOptions: StreamOptions): StreamController {
           return IDLE_SNAPSHOT;
         }
         const overrides = { url, method: 'GET', body: undefined, headers, fetch: opening.fetch };
-        return await controller.start(overrides).finally(opening.release);
+        return await startRun(overrides, takeSlot()).finally(opening.release);
       } finally {
+        slot?.(); // a 204, a stop while the GET was pending, or a superseded join: the slot is free at once
         detachSignal();
       }
     },
     stop() {
-      cancelPendingJoin();
+      cancelPendingJoin(true);
       current?.abort();
     },
     reset() {
