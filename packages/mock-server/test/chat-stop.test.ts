@@ -2,7 +2,7 @@
 // terminal event for a stopped answer, as the relay (packages/server) writes it, so a tab following the stream sees
 // an end and not a drop. The expected events are written out here by hand from each protocol's error shape.
 import { describe, expect, it, vi } from 'vitest';
-import { parseSse, rawRequest, useMockServer, type RawResponse } from './helpers';
+import { json, parseSse, rawRequest, useMockServer, type RawResponse } from './helpers';
 
 const ctx = useMockServer();
 
@@ -121,6 +121,20 @@ describe('DELETE {route}/{id}/stream ends every reader with the stopped event', 
     const late = await rawRequest(ctx.server.url, `${r.route}/stop-finished/stream`);
     expect(eventsOf(late, 'sse')).toEqual(eventsOf(whole, 'sse'));
     expect(eventsOf(late, 'sse').at(-1)).toEqual({ data: '[DONE]' });
+  });
+
+  it('a reader resuming by Last-Event-ID after the last token gets the stopped event alone', async () => {
+    const r = CHAT_ROUTES[0];
+    const { original, follower, join } = await startAndFollow(r, 'stop-resume');
+    await rawRequest(ctx.server.url, join, { method: 'DELETE' });
+    const [first] = await Promise.all([original, follower]);
+    const events = parseSse(first.text);
+    const resumed = await rawRequest(ctx.server.url, `/streams/${String(first.headers['x-mock-stream-id'])}`, {
+      headers: { 'last-event-id': events.at(-2)!.id! },
+    });
+    expect(resumed.complete).toBe(true);
+    expect(parseSse(resumed.text)).toEqual([events.at(-1)]);
+    expect(json(events.at(-1)!.data)).toEqual(r.stopped!.data);
   });
 
   it('a second DELETE adds nothing: the stream keeps one stopped event', async () => {
