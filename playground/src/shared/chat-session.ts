@@ -1,4 +1,5 @@
 import type { ChatMessage, ChatOptions } from '@tokenstream/core';
+import { createChatStorage } from './chat-storage';
 import type { ProviderId } from './settings';
 
 // The playground's chat survives a reload and opens in a second tab: its id lives in the page URL (`?chat=`), its
@@ -6,7 +7,8 @@ import type { ProviderId } from './settings';
 // being generated for it. The mock server serves GET/DELETE {route}/{id}/stream for the id in the POST body.
 
 const PARAM = 'chat';
-const STORAGE_PREFIX = 'tokenstream-playground:chat:';
+/** The 20 most recently used chats stay saved; older ones are dropped (see chat-storage.ts). */
+const savedChats = createChatStorage(() => localStorage, { prefix: 'tokenstream-playground:chat:' });
 const VALID_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 let sessionId: string | null = null;
@@ -23,23 +25,9 @@ export function chatSessionId(): string {
   return sessionId;
 }
 
-/** The messages saved for `chatId` (none when nothing is saved or what is saved is unreadable). */
-function loadMessages(chatId: string): ChatMessage[] {
-  try {
-    const saved: unknown = JSON.parse(localStorage.getItem(STORAGE_PREFIX + chatId) ?? '[]');
-    return Array.isArray(saved) ? (saved as ChatMessage[]) : [];
-  } catch {
-    return [];
-  }
-}
-
 /** Saves the history as it is now, a partial answer included: a join after a reload rebuilds that one in place. */
 export function saveMessages(chatId: string, messages: readonly ChatMessage[]): void {
-  try {
-    localStorage.setItem(STORAGE_PREFIX + chatId, JSON.stringify(messages));
-  } catch {
-    // Storage full or disabled: the chat works on, it just will not come back after a reload.
-  }
+  savedChats.save(chatId, messages);
 }
 
 /**
@@ -50,7 +38,7 @@ export function saveMessages(chatId: string, messages: readonly ChatMessage[]): 
 export function resumableChatOptions(options: ChatOptions, page: 'react' | 'vue', provider: ProviderId): ChatOptions {
   if (options.transport === 'websocket') return options;
   const id = `${chatSessionId()}-${page}-${provider}`;
-  return { ...options, id, resume: true, messages: loadMessages(id), fetch: countingRejoins(options.fetch) };
+  return { ...options, id, resume: true, messages: savedChats.load(id), fetch: countingRejoins(options.fetch) };
 }
 
 let rejoins = 0;
