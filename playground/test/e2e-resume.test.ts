@@ -170,7 +170,7 @@ describe('resume across tabs and pages in Chromium (React page)', () => {
     expect(streamPath).toMatch(new RegExp(`^${CHAT_ROUTE}/[\\w-]+-react-openai/stream$`));
 
     // The server's stream ends where it was stopped: two reads of it, apart in time, hold the same events
-    // (read from here, raw: the mock ends a stopped stream without [DONE], which a browser join takes for a drop).
+    // (read from here, raw: the stream's own bytes, which end with the protocol's in-band `cancelled` event).
     await page.waitForTimeout(300);
     const read = async () => (await fetch(new URL(streamPath, playground.url))).text();
     const once = await read();

@@ -165,8 +165,9 @@ export function createChat(initialOptions: ChatOptions): ChatController {
   }
 
   /**
-   * Follows the stream running for this chat from its start. Nothing is published until the server answered with a
-   * stream (the stream publishes nothing before): a `204` ends the run without a single notification.
+   * Follows the stream running for this chat from its start. With a free pool slot (or no pool) nothing is published
+   * until the server answered with a stream: a `204` ends the run without a single notification. A join behind a full
+   * pool shows 'queued' while it waits.
    */
   async function joinStep(run: Run, url: string): Promise<void> {
     const { prefix, messageId } = joinTarget(state.messages);

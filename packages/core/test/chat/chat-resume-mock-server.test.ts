@@ -100,7 +100,7 @@ describe('createChat with resume against the mock server', () => {
     const partial = (await sent).messages.at(-1)!;
     expect(partial.status).toBe('aborted');
     // The stream on the server ends where it was stopped: two reads of it, apart in time, hold the same events.
-    // (Read raw: the mock ends a stopped stream without the protocol's [DONE], which a client reads as a drop.)
+    // (Read raw: the stream's own bytes, which end with the protocol's in-band `cancelled` event.)
     await new Promise((resolve) => setTimeout(resolve, 50));
     const url = `${server.url}/v1/chat/completions/mock-stop/stream`;
     const once = await (await fetch(url)).text();
