@@ -46,15 +46,15 @@ const STOPPED: Shown = { status: 'aborted' };
 
 const jsonBody = (messages: ChatMessage[]) => ({ messages: messages.map((m) => ({ role: m.role, content: m.text })) });
 
-// Anthropic, Gemini and Ollama have no code in their error events: the relay's shapes for them (which the mock
-// writes, see chat-stop-relay.test.ts) carry no 'cancelled', so core shows the stop as a provider error, after one
-// request. AI SDK's own `abort` chunk ends the answer 'done' with finishReason 'abort'.
+// Every error form says 'cancelled' (Gemini as google.rpc's CANCELLED; Anthropic and Ollama in the relay's extra
+// `code` field, see chat-stop-relay.test.ts), so core shows a stop. AI SDK's own `abort` chunk ends the answer 'done'
+// with finishReason 'abort'.
 const CASES: Array<[string, Case]> = [
   ['OpenAI Chat', { provider: 'openai', route: '/v1/chat/completions', body: prepareOpenAIChatBody, shown: STOPPED }],
   ['OpenAI Responses', { provider: 'openai-responses', route: '/v1/responses', body: prepareOpenAIResponsesBody, shown: STOPPED }],
-  ['Anthropic', { provider: 'anthropic', route: '/v1/messages', body: prepareAnthropicBody, shown: { status: 'error', code: 'api_error' } }],
-  ['Gemini', { provider: 'gemini', route: GEMINI, query: '?alt=sse', body: prepareGeminiBody, shown: { status: 'error', code: 'INTERNAL' } }],
-  ['Ollama', { provider: 'ollama', route: '/api/chat', body: prepareOllamaBody, shown: { status: 'error', code: undefined } }],
+  ['Anthropic', { provider: 'anthropic', route: '/v1/messages', body: prepareAnthropicBody, shown: STOPPED }],
+  ['Gemini', { provider: 'gemini', route: GEMINI, query: '?alt=sse', body: prepareGeminiBody, shown: STOPPED }],
+  ['Ollama', { provider: 'ollama', route: '/api/chat', body: prepareOllamaBody, shown: STOPPED }],
   ['AI SDK UI message stream', { provider: 'ai-sdk', route: '/ai-sdk/chat', body: prepareAISDKBody, shown: { status: 'done', finishReason: 'abort' } }],
   ['AG-UI', { provider: 'ag-ui', route: '/ag-ui/run', body: prepareAGUIBody, shown: STOPPED }],
   ['plain JSON', { provider: 'json', route: '/json/chat', body: jsonBody, shown: STOPPED }],

@@ -56,19 +56,30 @@ export function errorShapeOfUrl(url: string): ErrorShape | null {
 const GEMINI_STATUS: Record<number, string> = { 400: 'INVALID_ARGUMENT', 401: 'UNAUTHENTICATED', 403: 'PERMISSION_DENIED',
   404: 'NOT_FOUND', 429: 'RESOURCE_EXHAUSTED', 500: 'INTERNAL', 503: 'UNAVAILABLE', 504: 'DEADLINE_EXCEEDED' };
 
-/** The failure as the provider would have streamed it. Unknown shapes get OpenAI's, which core's auto adapter reads. */
+/** google.rpc.Code CANCELLED, as Google's HTTP mapping writes it (499 Client Closed Request). */
+const GEMINI_CANCELLED = { code: 499, status: 'CANCELLED' };
+
+/**
+ * The failure as the provider would have streamed it. Unknown shapes get OpenAI's, which core's auto adapter reads.
+ * The code reaches the client in the protocol's own place where it has one (Gemini's status: a stop is CANCELLED),
+ * else in an extra `code` field (Anthropic's error, Ollama's line), so a stop in another tab reads as a stop. An
+ * upstream HTTP error keeps Anthropic's own form: its type is the code core shows, an `http_529` would hide it.
+ */
 export function inBandError(shape: ErrorShape | null, failure: RelayFailure): ShapedEvent {
   const { message, type, code, status } = failure;
   switch (shape) {
     case 'anthropic':
-      return { event: 'error', data: JSON.stringify({ type: 'error', error: { type, message } }) };
+      return { event: 'error', data: JSON.stringify({ type: 'error',
+        error: status === undefined ? { type, message, code } : { type, message } }) };
     case 'openai-responses':
       return { event: 'error', data: JSON.stringify({ type: 'error', code, message, param: null }) };
-    case 'gemini':
-      return { event: '', data: JSON.stringify({ error: { code: status ?? 500, message,
-        status: GEMINI_STATUS[status ?? 500] ?? 'UNKNOWN' } }) };
+    case 'gemini': {
+      const rpc = code === 'cancelled' ? GEMINI_CANCELLED
+        : { code: status ?? 500, status: GEMINI_STATUS[status ?? 500] ?? 'UNKNOWN' };
+      return { event: '', data: JSON.stringify({ error: { code: rpc.code, message, status: rpc.status } }) };
+    }
     case 'ollama':
-      return { event: '', data: JSON.stringify({ error: message }) };
+      return { event: '', data: JSON.stringify({ error: message, code }) };
     default:
       return { event: '', data: JSON.stringify({ error: { message, type, param: null, code } }) };
   }

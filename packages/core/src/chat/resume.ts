@@ -52,6 +52,8 @@ export function joinTarget(messages: ChatMessage[]): { prefix: ChatMessage[]; me
  * with an in-band error coded `cancelled`) ends as a local stop does: 'aborted', its partial text kept, no error.
  */
 export function asStoppedByServer(final: StreamSnapshot): StreamSnapshot {
-  if (final.status !== 'error' || final.error?.kind !== 'provider' || final.error.code !== 'cancelled') return final;
+  if (final.status !== 'error' || final.error?.kind !== 'provider') return final;
+  // Any case: Gemini's relay event says CANCELLED (google.rpc's name) where the others say 'cancelled'.
+  if (final.error.code?.toLowerCase() !== 'cancelled') return final;
   return { ...final, status: 'aborted', error: null };
 }

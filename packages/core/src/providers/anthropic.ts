@@ -161,7 +161,8 @@ export function createAnthropicAdapter(): ProviderAdapter {
           break;
         case 'error': {
           const error = isObject(payload.error) ? payload.error : {};
-          return [errorDelta(str(error.message) ?? 'unknown error', str(error.type))];
+          // `code` is a relay's (packages/server) extra field, e.g. 'cancelled'; Anthropic's own events carry a type only.
+          return [errorDelta(str(error.message) ?? 'unknown error', str(error.code) ?? str(error.type))];
         }
         default:
           // ping and event types added later carry nothing.

@@ -38,7 +38,8 @@ export function createOllamaAdapter(): ProviderAdapter {
       if (!isObject(line)) return [];
       if (line.error !== undefined) {
         const message = typeof line.error === 'string' ? line.error : JSON.stringify(line.error);
-        return [errorDelta(message)];
+        // Ollama's errors have no code; a relay (packages/server) adds one, e.g. 'cancelled'.
+        return [errorDelta(message, str(line.code))];
       }
       const batch = new DeltaBatch();
       identity.apply(batch.head, line.model, undefined);

@@ -283,8 +283,12 @@ describe('resume helpers', () => {
     const base = createStream({ url: 'unused' }).getSnapshot();
     const cancelled = { ...base, status: 'error' as const, text: 'part', error: new StreamError('provider', 'x', { code: 'cancelled' }) };
     expect(asStoppedByServer(cancelled)).toMatchObject({ status: 'aborted', error: null, text: 'part' });
+    const google = { ...cancelled, error: new StreamError('provider', 'x', { code: 'CANCELLED' }) }; // Gemini's status
+    expect(asStoppedByServer(google)).toMatchObject({ status: 'aborted', error: null, text: 'part' });
     const other = { ...cancelled, error: new StreamError('provider', 'x', { code: 'overloaded' }) };
     expect(asStoppedByServer(other)).toBe(other);
+    const uncoded = { ...cancelled, error: new StreamError('provider', 'The stream was cancelled') };
+    expect(asStoppedByServer(uncoded)).toBe(uncoded);
     const network = { ...cancelled, error: new StreamError('network', 'x', { code: 'cancelled' }) };
     expect(asStoppedByServer(network)).toBe(network);
   });

@@ -88,6 +88,15 @@ describe('anthropic adapter', () => {
     expect(out).toEqual([{ error: { message: 'Overloaded', code: 'overloaded_error' }, finishReason: 'error', done: true }]);
   });
 
+  it("takes a relay's extra error.code over the type (a stop in another tab is 'cancelled'); a non-string code is ignored", () => {
+    const relayed = { type: 'error', error: { type: 'api_error', message: 'The stream was cancelled', code: 'cancelled' } };
+    expect(parseAll(createAnthropicAdapter(), ev(JSON.stringify(relayed), 'error'))).toEqual([
+      { error: { message: 'The stream was cancelled', code: 'cancelled' }, finishReason: 'error', done: true },
+    ]);
+    const odd = { type: 'error', error: { type: 'api_error', message: 'x', code: 42 } };
+    expect(parseAll(createAnthropicAdapter(), ev(JSON.stringify(odd), 'error'))[0].error).toEqual({ message: 'x', code: 'api_error' });
+  });
+
   it('ignores unknown event and block types', () => {
     const a = createAnthropicAdapter();
     parseAll(a, e('ping'));

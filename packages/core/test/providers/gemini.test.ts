@@ -127,6 +127,13 @@ describe('gemini adapter', () => {
     ]);
   });
 
+  it("reads a relay's stop as google.rpc CANCELLED (code 499)", () => {
+    const error = { error: { code: 499, message: 'The stream was cancelled', status: 'CANCELLED' } };
+    expect(parseAll(createGeminiAdapter(), ev(error))).toEqual([
+      { error: { message: 'The stream was cancelled', code: 'CANCELLED' }, finishReason: 'error', done: true },
+    ]);
+  });
+
   it('throws a parse StreamError for malformed JSON', () => {
     expect(() => createGeminiAdapter().parse(ev('{"candidates": ['))).toThrow(/gemini: invalid JSON/);
   });

@@ -57,6 +57,13 @@ describe('ollama adapter', () => {
     ]);
   });
 
+  it("passes a relay's extra code on (a stop in another tab is 'cancelled'); a non-string code is ignored", () => {
+    expect(parseAll(createOllamaAdapter(), ev({ error: 'The stream was cancelled', code: 'cancelled' }))).toEqual([
+      { error: { message: 'The stream was cancelled', code: 'cancelled' }, finishReason: 'error', done: true },
+    ]);
+    expect(parseAll(createOllamaAdapter(), ev({ error: 'x', code: { nested: true } }))[0].error).toEqual({ message: 'x' });
+  });
+
   it('throws a parse StreamError for a malformed line', () => {
     expect(() => createOllamaAdapter().parse(ev('{"model":"m","response":"x"'))).toThrow(/ollama: invalid JSON/);
   });

@@ -93,8 +93,9 @@ export const anthropicFormat: ProviderFormat = {
   defaultModel: 'claude-sonnet-4-5',
   events: anthropicEvents,
   inbandError: () => ({ event: 'error', data: anthropicErrorJson(529, 'Overloaded') }),
-  // The relay's shape: Anthropic's error event carries a type and a message, no code.
-  stopped: (_ctx, stop) => ({ event: 'error', data: JSON.stringify({ type: 'error', error: { type: 'api_error', message: stop.message } }) }),
+  // The relay's shape: Anthropic's error event (a type and a message) with the relay's extra `code`.
+  stopped: (_ctx, stop) => ({ event: 'error',
+    data: JSON.stringify({ type: 'error', error: { type: 'api_error', message: stop.message, code: stop.code } }) }),
   malformed: () => ({
     event: 'content_block_delta',
     data: '{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"cut of',

@@ -15,6 +15,7 @@ const STATUS_NAME: Record<number, string> = {
   403: 'PERMISSION_DENIED',
   404: 'NOT_FOUND',
   429: 'RESOURCE_EXHAUSTED',
+  499: 'CANCELLED',
   500: 'INTERNAL',
   503: 'UNAVAILABLE',
   504: 'DEADLINE_EXCEEDED',
@@ -60,8 +61,8 @@ export const geminiFormat: ProviderFormat = {
   defaultModel: 'gemini-2.5-flash',
   events: geminiEvents,
   inbandError: () => ({ data: geminiErrorJson(503, 'The model is overloaded. Please try again later.') }),
-  // The relay's shape: a Google API error has a numeric code and a status name, no room for 'cancelled'.
-  stopped: (_ctx, stop) => ({ data: geminiErrorJson(500, stop.message) }),
+  // The relay's shape: a Google API error with google.rpc's name for the stop (CANCELLED, HTTP 499), else INTERNAL.
+  stopped: (_ctx, stop) => ({ data: geminiErrorJson(stop.code === 'cancelled' ? 499 : 500, stop.message) }),
   malformed: () => ({ data: '{"candidates":[{"content":{"parts":[{"text":"cut of' }),
   errorBody: (status, message) => ({ contentType: 'application/json; charset=UTF-8', body: geminiErrorJson(status, message) }),
 };

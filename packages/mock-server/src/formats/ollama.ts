@@ -57,8 +57,9 @@ const common = {
   contentType: 'application/x-ndjson',
   defaultModel: 'llama3.2',
   inbandError: (): WireEvent => ({ data: errorJson('an error was encountered while running the model: unexpected EOF') }),
-  // The relay's shape: Ollama's error is a bare message.
-  stopped: (_ctx: unknown, stop: { message: string }): WireEvent => ({ data: errorJson(stop.message) }),
+  // The relay's shape: Ollama's error (a bare message) with the relay's extra `code`.
+  stopped: (_ctx: unknown, stop: { code: string; message: string }): WireEvent =>
+    ({ data: JSON.stringify({ error: stop.message, code: stop.code }) }),
   errorBody: (_status: number, message: string) => ({ contentType: 'application/json; charset=utf-8', body: errorJson(message) }),
 } as const;
 
