@@ -9,7 +9,8 @@
 
 import { pathToFileURL } from 'node:url';
 import { parsePartialJson as aiSdkParsePartialJson } from 'ai';
-import { createIncrementalJsonParser, parsePartialJson } from '../packages/core/src/accumulate/partial-json';
+import { createIncrementalJsonParser } from '../packages/core/src/accumulate/partial-json';
+import { parsePartialJson } from '../packages/core/src/accumulate/parse-partial-json';
 
 const FRAGMENT = 20;
 const KB = 1024;

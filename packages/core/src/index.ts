@@ -4,7 +4,7 @@ export { createStream } from './stream';
 export { isActive } from './status';
 export { createPool, type PoolOptions } from './pool';
 export { createProviderAdapter, isProtocolLine } from './providers';
-export { parsePartialJson } from './accumulate/partial-json';
+export { parsePartialJson } from './accumulate/parse-partial-json';
 export { estimateCost, type TokenPrice } from './accumulate/cost';
 export { createChat } from './chat/chat';
 export {

@@ -325,10 +325,3 @@ class IncrementalJsonParserImpl implements IncrementalJsonParser {
 export function createIncrementalJsonParser(): IncrementalJsonParser {
   return new IncrementalJsonParserImpl();
 }
-
-/** Best-effort value of a JSON prefix; undefined when no value has started. Never throws. */
-export function parsePartialJson(text: string): unknown {
-  const parser = new IncrementalJsonParserImpl();
-  parser.push(text);
-  return parser.value();
-}

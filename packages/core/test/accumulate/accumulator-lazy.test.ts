@@ -11,7 +11,7 @@ beforeEach(() => {
 
 const accumulatorModule = () => import('../../src/accumulate/accumulator');
 const streamModule = () => import('../../src/stream');
-const { parsePartialJson } = await import('../../src/accumulate/partial-json');
+const { parsePartialJson } = await import('../../src/accumulate/parse-partial-json');
 
 /** Every tool call of every published snapshot shows the parse of its arguments (never an input not yet computed). */
 function expectInputsComputed(snapshots: StreamSnapshot[]) {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createIncrementalJsonParser, parsePartialJson } from '../../src/accumulate/partial-json';
+import { createIncrementalJsonParser } from '../../src/accumulate/partial-json';
+import { parsePartialJson } from '../../src/accumulate/parse-partial-json';
 
 describe('incremental parser: state and caching', () => {
   it('value() is the same object until something changes it', () => {

@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { createIncrementalJsonParser, parsePartialJson } from '../../src/accumulate/partial-json';
+import { createIncrementalJsonParser } from '../../src/accumulate/partial-json';
+import { parsePartialJson } from '../../src/accumulate/parse-partial-json';
 import { seededRandom as random } from '@tokenstream/test-utils';
 
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createIncrementalJsonParser, parsePartialJson } from '../../src/accumulate/partial-json';
+import { createIncrementalJsonParser } from '../../src/accumulate/partial-json';
+import { parsePartialJson } from '../../src/accumulate/parse-partial-json';
 
 // Spec-like tables: for each document, the best-effort value of EVERY prefix. A row [p, v] reads "from the prefix
 // ending with p on (until the next row), the value is v"; rows are in document order.
