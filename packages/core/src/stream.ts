@@ -57,8 +57,7 @@ export function createStream(initialOptions: StreamOptions): StreamController {
     const run = new StreamRun(runOptions, store, IDLE_SNAPSHOT, heldPoolSlot);
     current = run;
     const detachSignal = linkSignal(runOptions.signal, () => run.abort());
-    const pacingReady = store.ready; // the first start() with `smooth` loads pacing before the run publishes
-    return (pacingReady ? pacingReady.then(() => run.run()) : run.run()).finally(() => {
+    return run.run().finally(() => {
       detachSignal();
       if (current === run) current = null;
     });

@@ -136,7 +136,7 @@ describe('createStream({ smooth })', () => {
 });
 
 describe('createStream({ smooth }): the pacing chunk', () => {
-  it('the first start() with smooth loads pacing before the run publishes: paced from the first snapshot', async () => {
+  it('the first start() with smooth loads pacing beside the request (not before it); paced from the first snapshot', async () => {
     vi.resetModules();
     const { createStream: freshCreateStream } = await import('../../src/stream');
     // A burst of 3000 characters, then the end 300 ms later (real time: the chunk loads by real I/O).
@@ -155,6 +155,39 @@ describe('createStream({ smooth }): the pacing chunk', () => {
     const streaming = seen.filter((s) => s.status === 'streaming' && s.length > 0);
     expect(streaming.length).toBeGreaterThan(1);
     expect(streaming[0]!.length).toBeLessThan(3000);
+  });
+
+  it('the request goes out while the pacing chunk loads; what arrives meanwhile is paced once it is there', async () => {
+    vi.resetModules();
+    let openChunk!: () => void;
+    const chunkGate = new Promise<void>((resolve) => (openChunk = resolve));
+    vi.doMock('../../src/smooth/paced-store', async (importOriginal) => {
+      await chunkGate;
+      return importOriginal();
+    });
+    try {
+      const { createStream: freshCreateStream } = await import('../../src/stream');
+      const { fetch, requests } = scriptedFetch((request) =>
+        streamResponse(
+          { chunks: [bytes('x'.repeat(3000)), bytes('y')], before: (index) => (index === 1 ? new Promise((resolve) => setTimeout(resolve, 300)) : undefined) },
+          { signal: request.signal, headers: { 'content-type': 'text/plain' } },
+        ),
+      );
+      const stream = freshCreateStream({ url: 'http://t', fetch, format: 'text', smooth: { maxLagMs: 200 }, throttle: 0 });
+      const seen = record(stream);
+      const done = stream.start();
+      await vi.waitFor(() => expect(requests).toHaveLength(1)); // sent while the chunk is still loading
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(seen.filter((s) => s.length > 0)).toEqual([]); // the burst waits for pacing, it is not shown whole
+      openChunk();
+      expect(await done).toMatchObject({ status: 'done', text: 'x'.repeat(3000) + 'y' });
+      const streaming = seen.filter((s) => s.status === 'streaming' && s.length > 0);
+      expect(streaming.length).toBeGreaterThan(1);
+      expect(streaming[0]!.length).toBeLessThan(3000);
+    } finally {
+      vi.doUnmock('../../src/smooth/paced-store');
+      vi.resetModules();
+    }
   });
 
   it('a pacing chunk that fails to load: the stream runs unpaced', async () => {
