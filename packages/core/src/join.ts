@@ -9,7 +9,8 @@ export type JoinOpening =
  * The first GET of a join, made before any status is published, so that a `204` (nothing running) changes nothing a
  * subscriber can see. Whatever else arrives (a stream, an error status, a network failure) is handed to the run as
  * the answer to its first request, through the returned `fetch`; later attempts (reconnects with `Last-Event-ID`)
- * go to the real fetch. A chunk of its own, loaded by the first join().
+ * go to the real fetch. Not a chunk loaded on demand: a page that resumes after a reload would wait for it before the
+ * GET (about 0.3 KB gzip, against a round trip on the resume path).
  */
 export async function openJoin(
   url: string,

@@ -1,6 +1,7 @@
 import { DEFAULT_ACCEPT, resolveHeaders } from './transport/request';
 import { StreamSnapshotStore } from './store/stream-store';
 import { StreamRun } from './stream-run';
+import { openJoin } from './join';
 import { abortedError } from './transport/http-attempt';
 import type { StreamController, StreamOptions, StreamSnapshot } from './types';
 
@@ -96,12 +97,9 @@ export function createStream(initialOptions: StreamOptions): StreamController {
           if (pendingJoin !== pending) return store.getSnapshot(); // stopped, or superseded by a start/join
           if (pending.shown) store.set({ ...IDLE_SNAPSHOT, status: 'connecting' });
         }
-        // Loaded on demand: an app that never joins does not ship it. Should the chunk fail to load (or a pool
-        // fail), the join is a plain GET run (it shows 'connecting' before the answer; a 204 ends it idle all the same).
-        const join = slot || !options.pool ? await import('./join').catch(() => null) : null;
-        if (pendingJoin !== pending) return store.getSnapshot(); // stopped, or superseded by a start/join
-        if (!join) return await startRun({ url, method: 'GET', body: undefined, headers }, takeSlot());
-        const opening = await join.openJoin(String(url), headers, fetchImpl, signal);
+        // A pool that failed: a plain GET run, which asks the pool again and reports its error.
+        if (options.pool && !slot) return await startRun({ url, method: 'GET', body: undefined, headers });
+        const opening = await openJoin(String(url), headers, fetchImpl, signal);
         if (pendingJoin !== pending) return store.getSnapshot(); // stopped, or superseded by a start/join
         pendingJoin = null;
         if (opening.kind === 'stopped') return store.getSnapshot();
