@@ -62,7 +62,8 @@ type ToolCallModule = typeof import('./tool-call');
 let toolCallModule: ToolCallModule | null = null;
 let loadingToolCalls: Promise<void> | null = null;
 
-function loadToolCalls(): Promise<void> {
+/** Loads tool-call parsing (a chunk) ahead of the first tool call: a chat with tools asks for it as it sends. */
+export function loadToolCalls(): Promise<void> {
   loadingToolCalls ??= import('./tool-call').then(
     (module) => {
       toolCallModule = module;

@@ -30,6 +30,7 @@ import {
   streamOptionsOf,
 } from './run-helpers';
 import { toolDescriptors, ToolRunner } from './tools';
+import { loadToolCalls } from '../accumulate/accumulator';
 
 /** One model request of a run and the tools it called. */
 interface Step {
@@ -140,7 +141,10 @@ export function createChat(initialOptions: ChatOptions): ChatController {
   async function streamStep(run: Run): Promise<StreamSnapshot> {
     const prefix = state.messages;
     const prepareBody = options.prepareBody ?? prepareOpenAIChatBody;
-    const prepared = prepareBody(prefix, { tools: toolDescriptors(options.tools ?? {}), model: options.model, id: chatId });
+    const tools = toolDescriptors(options.tools ?? {});
+    // The model may call them: tool-call parsing loads beside the request, not at the first call.
+    if (tools.length > 0) loadToolCalls().catch(() => undefined);
+    const prepared = prepareBody(prefix, { tools, model: options.model, id: chatId });
     const body = options.resume ? withChatId(prepared, chatId) : prepared;
     const stream = createStream({ ...streamOptionsOf(options), body });
     const step = newStep(createMessageId(), prefix, stream);

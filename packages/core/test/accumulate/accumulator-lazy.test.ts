@@ -134,3 +134,21 @@ describe('a tool-call chunk that fails to load', () => {
     expect(fixed).toMatchObject({ status: 'done', toolCalls: [{ input: { city: 'Paris' }, complete: true }] });
   });
 });
+
+describe('a chat with tools', () => {
+  it('asks for the tool-call chunk as it sends, before any tool call arrives; a chat without tools does not', async () => {
+    let loads = 0;
+    vi.doMock('../../src/accumulate/tool-call', async (importOriginal) => {
+      loads++;
+      return importOriginal();
+    });
+    const { createChat } = await import('../../src/chat/chat');
+    const { fetch } = scriptedFetch((request) => streamResponse({ chunks: [bytes(openai.answer(['plain answer']))] }, { signal: request.signal }));
+    await createChat({ url: 'http://t', fetch, throttle: 0 }).send('hi');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(loads).toBe(0);
+    const withTools = createChat({ url: 'http://t', fetch, throttle: 0, tools: { lookup: { description: 'look up', execute: () => 'x' } } });
+    expect(await withTools.send('hi')).toMatchObject({ status: 'done' });
+    await vi.waitFor(() => expect(loads).toBe(1));
+  });
+});
