@@ -3,7 +3,7 @@
 // for every protocol the relay has an error shape for. (Test-only import of the relay: no shared runtime code.)
 import { createRelay, memoryStore } from '@tokenstream/server';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { parseSse, rawRequest, useMockServer } from './helpers';
+import { parseSse, rawRequest, useMockServer } from '../../mock-server/test/helpers';
 
 const ctx = useMockServer();
 const relay = createRelay({ store: memoryStore() });
