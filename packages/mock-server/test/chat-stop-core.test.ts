@@ -47,7 +47,7 @@ const STOPPED: Shown = { status: 'aborted' };
 const jsonBody = (messages: ChatMessage[]) => ({ messages: messages.map((m) => ({ role: m.role, content: m.text })) });
 
 // Every error form says 'cancelled' (Gemini as google.rpc's CANCELLED; Anthropic and Ollama in the relay's extra
-// `code` field, see chat-stop-relay.test.ts), so core shows a stop. AI SDK's own `abort` chunk ends the answer 'done'
+// `code` field, see packages/interop/test/mock-stop-vs-relay.test.ts), so core shows a stop. AI SDK's own `abort` chunk ends the answer 'done'
 // with finishReason 'abort'.
 const CASES: Array<[string, Case]> = [
   ['OpenAI Chat', { provider: 'openai', route: '/v1/chat/completions', body: prepareOpenAIChatBody, shown: STOPPED }],
