@@ -2,19 +2,9 @@
 // Completions SSE (what createStream and the raw parsers read) and as the AI SDK 5 UI message stream (what its
 // DefaultChatTransport reads), then split into seeded random 1..4096-byte chunks so every contender sees the same cuts.
 
-const encoder = new TextEncoder();
+import { chunkRandomly, seededRandom } from '@tokenstream/test-utils';
 
-/** mulberry32: a small seeded PRNG, so every run and every contender gets the same tokens and chunk boundaries. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const encoder = new TextEncoder();
 
 const WORDS = ['the', 'stream', 'token', 'model', 'answer', 'of', 'a', 'is', 'naïve', 'café', '"quoted"', 'line\n', 'tab\t', '☃', 'JSON', 'fast'];
 
@@ -84,15 +74,7 @@ export function aiSdkUIMessageSSE(deltas: readonly string[]): string {
 
 /** The same bytes cut at seeded random points, 1..maxChunk bytes each (cuts fall inside UTF-8 sequences too). */
 export function splitBytes(text: string, seed = 7, maxChunk = 4096): Uint8Array[] {
-  const bytes = encoder.encode(text);
-  const random = seededRandom(seed);
-  const chunks: Uint8Array[] = [];
-  for (let offset = 0; offset < bytes.length; ) {
-    const size = 1 + Math.floor(random() * maxChunk);
-    chunks.push(bytes.subarray(offset, offset + size));
-    offset += size;
-  }
-  return chunks;
+  return chunkRandomly(encoder.encode(text), seed, maxChunk);
 }
 
 /** A body that hands out one chunk per pull; `onPull(i)` runs before chunk i (the memory bench samples the heap there). */
