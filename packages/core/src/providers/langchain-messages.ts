@@ -1,4 +1,4 @@
-import type { Usage } from '../types';
+import type { ToolCallDelta, Usage } from '../types';
 import { type DeltaBatch, type Json, isObject, num, str, withTotal } from './shared';
 
 // LangChain messages as they travel in LangGraph and LangServe streams: plain dicts
@@ -160,12 +160,7 @@ export class LangChainMessageReader {
       const call = this.call(key, num(raw.index) ?? position, str(raw.id));
       const args = str(raw.args) ?? '';
       call.emitted += args.length;
-      batch.toolCall({
-        index: call.index,
-        ...(str(raw.id) ? { id: str(raw.id) } : {}),
-        ...(str(raw.name) ? { name: str(raw.name) } : {}),
-        ...(args ? { argumentsDelta: args } : {}),
-      });
+      batch.toolCall(callDelta(call.index, raw, args));
     });
     // Chunks' usage adds up (AIMessageChunk.concat sums it): Anthropic reports input and output in separate chunks.
     const usage = readUsage(fields);
@@ -196,12 +191,7 @@ export class LangChainMessageReader {
       const args = str(raw.args) ?? '';
       const fresh = args.length > call.emitted ? args.slice(call.emitted) : '';
       call.emitted = Math.max(call.emitted, args.length);
-      batch.toolCall({
-        index: call.index,
-        ...(str(raw.id) ? { id: str(raw.id) } : {}),
-        ...(str(raw.name) ? { name: str(raw.name) } : {}),
-        ...(fresh ? { argumentsDelta: fresh } : {}),
-      });
+      batch.toolCall(callDelta(call.index, raw, fresh));
     });
     this.readParsedCalls(key, fields, batch);
     const usage = readUsage(fields);
@@ -220,13 +210,7 @@ export class LangChainMessageReader {
       call.complete = true;
       const args = call.emitted === 0 ? JSON.stringify(raw.args ?? {}) : '';
       call.emitted += args.length;
-      batch.toolCall({
-        index: call.index,
-        ...(str(raw.id) ? { id: str(raw.id) } : {}),
-        ...(str(raw.name) ? { name: str(raw.name) } : {}),
-        ...(args ? { argumentsDelta: args } : {}),
-        complete: true,
-      });
+      batch.toolCall({ ...callDelta(call.index, raw, args), complete: true });
     });
   }
 
@@ -278,6 +262,16 @@ export class LangChainMessageReader {
     for (const state of this.messages.values()) if (state.usage) total = addUsage(total, state.usage);
     return total ?? {};
   }
+}
+
+/** A call's delta from a LangChain tool call or tool-call chunk: its id and name when given, and new argument text. */
+function callDelta(index: number, raw: Json, argumentsDelta: string): ToolCallDelta {
+  return {
+    index,
+    ...(str(raw.id) ? { id: str(raw.id) } : {}),
+    ...(str(raw.name) ? { name: str(raw.name) } : {}),
+    ...(argumentsDelta ? { argumentsDelta } : {}),
+  };
 }
 
 function addUsage(a: Partial<Usage> | undefined, b: Partial<Usage>): Partial<Usage> {
