@@ -1,5 +1,6 @@
 import { createAccumulator } from './accumulate/accumulator';
 import { now } from './clock';
+import { onDemand } from './on-demand';
 import { computeMetrics } from './metrics';
 import { callSafely, StreamError, toStreamError } from './errors';
 import { createTextAdapter, loadAdapter, type LoadedAdapter } from './providers/load';
@@ -15,18 +16,11 @@ import type { Delta, ProviderAdapter, RawEvent, StreamOptions, StreamSnapshot, S
 
 const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
 
-let retryModule: Promise<typeof import('./retry')> | undefined;
 /**
  * Retry decisions are a chunk, fetched in the background once a response streams: a drop later (often because the
- * network went away) finds it loaded. A failed load is tried again next time.
+ * network went away) finds it loaded.
  */
-function loadRetry(): Promise<typeof import('./retry')> {
-  retryModule ??= import('./retry').catch((error: unknown) => {
-    retryModule = undefined;
-    throw error;
-  });
-  return retryModule;
-}
+const loadRetry = onDemand(() => import('./retry'));
 const DEFAULT_MAX_EVENT_BYTES = 8 * 1024 * 1024;
 
 /** A 204: there is nothing to stream (a join with nothing running). The run ends idle, without an error. */

@@ -1,4 +1,5 @@
 import type { DataPart, Delta, FinishReason, ToolCall, Usage } from '../types';
+import { onDemand } from '../on-demand';
 import { TextBuffer } from './text-buffer';
 import type { ToolCallEvent, ToolCalls } from './tool-call';
 
@@ -60,21 +61,13 @@ export interface Accumulator {
 type ToolCallModule = typeof import('./tool-call');
 /** Loaded once per page: every later stream reads tool calls synchronously. */
 let toolCallModule: ToolCallModule | null = null;
-let loadingToolCalls: Promise<void> | null = null;
 
 /** Loads tool-call parsing (a chunk) ahead of the first tool call: a chat with tools asks for it as it sends. */
-export function loadToolCalls(): Promise<void> {
-  loadingToolCalls ??= import('./tool-call').then(
-    (module) => {
-      toolCallModule = module;
-    },
-    (error: unknown) => {
-      loadingToolCalls = null; // a failed chunk load is tried again by the next stream
-      throw error;
-    },
-  );
-  return loadingToolCalls;
-}
+export const loadToolCalls: () => Promise<void> = onDemand(() =>
+  import('./tool-call').then((module) => {
+    toolCallModule = module;
+  }),
+);
 
 
 const USAGE_FIELDS = ['inputTokens', 'outputTokens', 'totalTokens', 'reasoningTokens', 'cachedInputTokens'] as const;

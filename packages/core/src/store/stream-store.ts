@@ -1,4 +1,5 @@
 import { now } from '../clock';
+import { onDemand } from '../on-demand';
 import type { Pacing, PacingTarget } from '../smooth/paced-store';
 import type { StreamOptions, StreamSnapshot } from '../types';
 import { SnapshotStore } from './snapshot-store';
@@ -6,6 +7,7 @@ import { SnapshotStore } from './snapshot-store';
 type PacingModule = typeof import('../smooth/paced-store');
 /** Loaded once per page: later runs with `smooth` are paced from their first snapshot. */
 let pacingModule: PacingModule | null = null;
+const loadPacing = onDemand(() => import('../smooth/paced-store'));
 
 /**
  * The stream's snapshot store. With `smooth`, what a run publishes goes through pacing (smooth/paced-store), a chunk
@@ -36,7 +38,7 @@ export class StreamSnapshotStore extends SnapshotStore<StreamSnapshot> {
       this.pacing = pacingModule.createPacing(smooth, this.unpaced);
       return;
     }
-    const loading: Promise<void> = import('../smooth/paced-store').then(
+    const loading: Promise<void> = loadPacing().then(
       (module) => {
         pacingModule = module;
         if (this.loading !== loading) return; // configured again meanwhile
