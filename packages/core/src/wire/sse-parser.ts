@@ -104,8 +104,6 @@ export function createSseParser(options: SseParserOptions): SseParser {
 
   function pushLine(line: string): void {
     if (line === '') return dispatch();
-    // Most lines are data lines: read without slicing out the field name.
-    if (line.startsWith('data:')) return appendData(line.charCodeAt(5) === 32 ? line.slice(6) : line.slice(5));
     const colon = line.indexOf(':');
     if (colon === 0) return; // comment
     if (colon === -1) return processField(line, '');
