@@ -1,3 +1,6 @@
+import { DEFAULT_ACCEPT, resolveHeaders } from './transport/request';
+import type { StreamOptions } from './types';
+
 /** How the first GET of a join was answered. */
 export type JoinOpening =
   | { kind: 'nothing-running' }
@@ -57,4 +60,10 @@ export async function openJoin(
     if (!handedOff) request.abort();
   };
   return { kind: 'response', fetch: handOff, release };
+}
+
+/** Headers of a join: the stream's own (a function is called again on every attempt) with `extra` on top. */
+export function joinHeaders(headers: StreamOptions['headers'], extra: HeadersInit | undefined): () => Promise<Record<string, string>> {
+  // resolveHeaders checks names and values without quoting them (a bad token must not reach an error message).
+  return async () => ({ accept: DEFAULT_ACCEPT, ...(await resolveHeaders(headers)), ...(await resolveHeaders(extra)) });
 }

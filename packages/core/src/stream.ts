@@ -1,7 +1,6 @@
-import { DEFAULT_ACCEPT, resolveHeaders } from './transport/request';
 import { StreamSnapshotStore } from './store/stream-store';
 import { StreamRun } from './stream-run';
-import { openJoin } from './join';
+import { joinHeaders, openJoin } from './join';
 import { abortedError } from './transport/http-attempt';
 import type { StreamController, StreamOptions, StreamSnapshot } from './types';
 
@@ -132,12 +131,6 @@ export function createStream(initialOptions: StreamOptions): StreamController {
     subscribe: store.subscribe,
   };
   return controller;
-}
-
-/** Headers of a join: the stream's own (a function is called again on every attempt) with `extra` on top. */
-function joinHeaders(headers: StreamOptions['headers'], extra: HeadersInit | undefined): () => Promise<Record<string, string>> {
-  // resolveHeaders checks names and values without quoting them (a bad token must not reach an error message).
-  return async () => ({ accept: DEFAULT_ACCEPT, ...(await resolveHeaders(headers)), ...(await resolveHeaders(extra)) });
 }
 
 function linkSignal(signal: AbortSignal | undefined, onAbort: () => void): () => void {
