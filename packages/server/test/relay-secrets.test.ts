@@ -46,6 +46,8 @@ const cases: Record<string, Echo> = {
 
 let upstreamUrl = '';
 let current: Echo = cases['a 401 JSON body'];
+/** The upstream route: it picks the provider shape the relay writes its in-band error in. */
+let upstreamPath = '/v1/chat/completions';
 const server = createServer((req, res) => {
   req.resume();
   const echoed = `${req.url} ${JSON.stringify(req.headers)}`;
@@ -62,7 +64,7 @@ afterAll(async () => {
 
 const upstream: Upstream = (signal) => {
   // URL credentials are sent by fetch as Basic auth; the key= query and the headers as they are.
-  const url = new URL(`${upstreamUrl}/v1/chat/completions?key=${GOOGLE_KEY}`);
+  const url = new URL(`${upstreamUrl}${upstreamPath}?key=${GOOGLE_KEY}`);
   return fetch(url, { method: 'POST', body: '{}', signal, headers: { authorization: `Bearer ${API_KEY}`,
     'x-api-key': API_KEY, 'api-key': AZURE_KEY, 'x-goog-api-key': GOOGLE_KEY,
     'proxy-authorization': `Basic ${Buffer.from(`user:${URL_PASSWORD}`).toString('base64')}`, 'x-url-password': URL_PASSWORD, 'x-plain': PLAIN_KEY } });
@@ -91,6 +93,33 @@ describe('no credential reaches the client or a log line', () => {
       }
     } finally {
       consoleError.mockRestore();
+      await relay.close();
+    }
+  });
+});
+
+describe('no credential reaches the client in any provider\'s in-band error shape (its code field included)', () => {
+  it.each([
+    ['Anthropic', '/v1/messages'],
+    ['Gemini', '/v1beta/models/m:streamGenerateContent'],
+    ['Ollama', '/api/chat'],
+  ])('%s', async (_name, path) => {
+    current = cases['a 401 JSON body'];
+    upstreamPath = path;
+    const relay = createRelay({ store: memoryStore(), secrets: [PLAIN_KEY] });
+    try {
+      const response = await relay.handle(new Request('http://relay.test/api/chat', { method: 'POST', body: '{}',
+        headers: { cookie: `session=${SESSION}`, authorization: `Token ${CLIENT_TOKEN}` } }), { upstream });
+      const body = await response.clone().text();
+      const events = await eventsOf(response);
+      const last = JSON.parse(events[events.length - 1].data) as { error?: unknown };
+      expect(last.error).toBeDefined();
+      // Ollama's line carries the failure's code: the upstream's own, which quoted the key, redacted.
+      if (path === '/api/chat') expect(last).toMatchObject({ code: 'invalid_api_key [redacted]' });
+      for (const secret of SECRETS) expect(body).not.toContain(secret);
+      expect(body).not.toContain('127.0.0.1');
+    } finally {
+      upstreamPath = '/v1/chat/completions';
       await relay.close();
     }
   });
